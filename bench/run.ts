@@ -1,0 +1,13 @@
+// `npm run bench`: every benchmark side by side with its baseline, in one run. Numbers go in the README.
+import { benchParser } from './parser.ts';
+
+const only = process.argv[2];
+const benches: Record<string, () => Promise<unknown>> = {
+  parser: benchParser,
+};
+
+for (const [name, run] of Object.entries(benches)) {
+  if (only && only !== name) continue;
+  console.log(`\n## ${name}`);
+  await run();
+}

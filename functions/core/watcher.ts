@@ -1,0 +1,109 @@
+import type { AlertPolicy } from '../config/schema.ts';
+import type { MetricNames, RunbookSelectors } from '../config/metric-names.ts';
+import { History, type HistoryDump } from './history/index.ts';
+import { evaluate, emptyMemo, type HeuristicsMemo } from './heuristics/index.ts';
+import type { Thresholds } from './heuristics/thresholds.ts';
+import { step, type AlertState, type Transition } from './alerts/index.ts';
+import type { Finding, Snapshot } from './types.ts';
+
+/** Everything the watcher remembers between rounds; plain JSON so any StateStore can hold it. */
+export interface WatchState {
+  version: number;
+  history: HistoryDump;
+  memo: HeuristicsMemo;
+  alerts: Record<string, AlertState>;
+}
+
+export interface WatcherOptions {
+  names: MetricNames;
+  selectors: RunbookSelectors;
+  thresholds: Thresholds;
+  policy: AlertPolicy;
+  /** History window; must cover the longest rule range (30 min slopes, 15 min restarts) with room to spare. */
+  windowMs?: number;
+}
+
+/** One round's input: what was scraped, and the findings of the scrapes that failed. */
+export interface RoundInput {
+  now: number;
+  snapshots: Snapshot[];
+  scrapeFailures: Finding[];
+}
+
+export interface RoundResult {
+  findings: Finding[];
+  transitions: Transition[];
+}
+
+/**
+ * The probe's brain, pure: ingest snapshots, evaluate the heuristics, fold findings into alert state.
+ * The runtimes (CLI loop, replay, Lambda) only scrape, persist and deliver around it.
+ */
+export class Watcher {
+  #history: History;
+  #memo: HeuristicsMemo;
+  #alerts: Record<string, AlertState>;
+  #version: number;
+
+  constructor(
+    private readonly opts: WatcherOptions,
+    state?: WatchState,
+  ) {
+    const historyOpts = { windowMs: opts.windowMs ?? 2 * 3_600_000 };
+    this.#history = state ? History.load(state.history, historyOpts) : new History(historyOpts);
+    this.#memo = state?.memo ?? emptyMemo();
+    this.#alerts = state?.alerts ?? {};
+    this.#version = state?.version ?? 0;
+  }
+
+  observe(input: RoundInput): RoundResult {
+    const targets: Record<string, string> = {};
+    const evaluatedPods = new Set<string>();
+    for (const snapshot of input.snapshots) {
+      this.#history.ingest(snapshot);
+      for (const pod of podsOf(snapshot)) {
+        targets[pod] = snapshot.target;
+        evaluatedPods.add(pod);
+      }
+    }
+    const { findings, memo } = evaluate(
+      this.#history,
+      { now: input.now, names: this.opts.names, selectors: this.opts.selectors, thresholds: this.opts.thresholds, targets },
+      this.#memo,
+    );
+    this.#memo = memo;
+    for (const failure of input.scrapeFailures) evaluatedPods.add(failure.pod);
+    // A target that scraped fine has no scrape-failed finding, which is what resolves its earlier one.
+    for (const snapshot of input.snapshots) evaluatedPods.add(snapshot.target);
+    const all = [...findings, ...input.scrapeFailures];
+    const { states, transitions } = step(this.#alerts, all, this.opts.policy, input.now, { evaluatedPods });
+    this.#alerts = states;
+    this.#version += 1;
+    return { findings: all, transitions };
+  }
+
+  /** Alerts currently firing, most severe first. */
+  firing(): AlertState[] {
+    const rank = { critical: 0, warning: 1, info: 2 } as const;
+    return Object.values(this.#alerts)
+      .filter((a) => a.status === 'firing')
+      .sort((a, b) => rank[a.severity] - rank[b.severity]);
+  }
+
+  dump(): WatchState {
+    return { version: this.#version, history: this.#history.dump(), memo: this.#memo, alerts: this.#alerts };
+  }
+}
+
+/** Pods a snapshot speaks for: the target itself for an app /metrics, the `pod` labels for federate. */
+export function podsOf(snapshot: Snapshot): string[] {
+  if (snapshot.kind === 'metrics') return [snapshot.target];
+  const pods = new Set<string>();
+  for (const family of snapshot.families) {
+    for (const sample of family.samples) {
+      const pod = sample.labels.pod;
+      if (pod) pods.add(pod);
+    }
+  }
+  return [...pods];
+}

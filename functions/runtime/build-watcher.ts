@@ -1,0 +1,28 @@
+import type { Config } from '../config/schema.ts';
+import { resolveThresholds } from '../core/heuristics/thresholds.ts';
+import { Watcher, type WatchState } from '../core/watcher.ts';
+import { resolveSecret } from '../platform/secrets.ts';
+import type { ResolvedTarget } from './probe-round.ts';
+
+/** The watcher a config describes; one place so run, check and replay evaluate identically. */
+export function buildWatcher(config: Config, state?: WatchState): Watcher {
+  return new Watcher(
+    {
+      names: config.metricNames,
+      selectors: config.selectors,
+      thresholds: resolveThresholds(config.thresholds),
+      policy: config.alerting,
+    },
+    state,
+  );
+}
+
+/** Resolves every target's token once at start-up; a missing secret fails fast with its reference, never a value. */
+export async function resolveTargets(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedTarget[]> {
+  return Promise.all(
+    config.targets.map(async (target) => ({
+      target,
+      token: target.token ? await resolveSecret(target.token, env) : undefined,
+    })),
+  );
+}

@@ -1,0 +1,99 @@
+import type { Config } from '../config/schema.ts';
+import type { MetricNames } from '../config/metric-names.ts';
+import type { Finding, Snapshot } from '../core/types.ts';
+import { podsOf } from '../core/watcher.ts';
+import { buildWatcher, resolveTargets } from './build-watcher.ts';
+import { probeRound } from './probe-round.ts';
+import { formatFinding } from './format.ts';
+
+/** Exit codes follow the monitoring-plugin convention, so `check` drops into cron, CI or a Nagios-style runner. */
+export const CHECK_EXIT = { ok: 0, warning: 1, critical: 2, unknown: 3 } as const;
+
+export interface CheckReport {
+  targets: Array<{ target: string; ok: boolean; status?: number; durationMs: number; bytes: number; reason?: string }>;
+  pods: Record<string, Record<string, number>>;
+  findings: Finding[];
+  exitCode: number;
+}
+
+/** One scrape and one evaluation of every configured target. */
+export async function check(config: Config, env?: NodeJS.ProcessEnv, now: () => number = Date.now): Promise<CheckReport> {
+  const targets = await resolveTargets(config, env);
+  const watcher = buildWatcher(config);
+  const result = await probeRound(targets, watcher, now);
+  const pods: CheckReport['pods'] = {};
+  for (const scrape of result.scrapes) if (scrape.ok) Object.assign(pods, vitals(scrape.snapshot, config.metricNames));
+  const findings = result.findings.filter((f) => f.severity !== 'info' || f.rule !== 'scrape-failed');
+  const worst = findings.some((f) => f.severity === 'critical') ? 'critical' : findings.some((f) => f.severity === 'warning') ? 'warning' : 'ok';
+  return {
+    targets: result.scrapes.map((s) =>
+      s.ok
+        ? { target: s.snapshot.target, ok: true, status: s.status, durationMs: s.durationMs, bytes: s.bytes }
+        : { target: s.finding.target, ok: false, status: s.status, durationMs: s.durationMs, bytes: s.bytes, reason: s.reason },
+    ),
+    pods,
+    findings,
+    exitCode: CHECK_EXIT[worst],
+  };
+}
+
+const VITALS: Array<[string, keyof MetricNames, Record<string, string>?]> = [
+  ['workingSetBytes', 'workingSet', { container: 'app' }],
+  ['rssBytes', 'rss', { container: 'app' }],
+  ['cacheBytes', 'cache', { container: 'app' }],
+  ['limitBytes', 'specLimit', { container: 'app' }],
+  ['beamTotalBytes', 'beamTotal'],
+  ['beamBinaryBytes', 'beamBinary'],
+  ['beamProcessesBytes', 'beamProcesses'],
+  ['beamEtsBytes', 'beamEts'],
+  ['processCount', 'processCount'],
+  ['portCount', 'portCount'],
+  ['runQueue', 'runQueueTotal'],
+];
+
+/** The few numbers an operator looks at first, per pod, straight from the scrape (one pass over the samples). */
+export function vitals(snapshot: Snapshot, names: MetricNames): Record<string, Record<string, number>> {
+  const wanted = new Map(VITALS.map(([key, metric, match]) => [names[metric], { key, match }] as const));
+  const out: Record<string, Record<string, number>> = {};
+  for (const pod of podsOf(snapshot)) out[pod] = {};
+  for (const family of snapshot.families) {
+    for (const sample of family.samples) {
+      const want = wanted.get(sample.name);
+      if (!want || !Number.isFinite(sample.value)) continue;
+      if (want.match && snapshot.kind === 'federate' && !Object.entries(want.match).every(([k, v]) => sample.labels[k] === v)) continue;
+      const pod = snapshot.kind === 'metrics' ? snapshot.target : sample.labels.pod;
+      const row = pod === undefined ? undefined : out[pod];
+      if (row && row[want.key] === undefined) row[want.key] = sample.value;
+    }
+  }
+  return out;
+}
+
+const MiB = 1024 * 1024;
+
+export function renderCheck(report: CheckReport): string {
+  const lines: string[] = [];
+  for (const t of report.targets) {
+    lines.push(t.ok
+      ? `target ${t.target}: HTTP ${t.status}, ${(t.bytes / 1024).toFixed(1)} KiB in ${t.durationMs} ms`
+      : `target ${t.target}: FAILED (${t.reason}${t.status ? `, HTTP ${t.status}` : ''}) after ${t.durationMs} ms`);
+  }
+  for (const [pod, v] of Object.entries(report.pods)) {
+    const parts: string[] = [];
+    if (v.workingSetBytes !== undefined) {
+      const ratio = v.limitBytes ? ` of ${(v.limitBytes / MiB).toFixed(0)} MiB (${((v.workingSetBytes / v.limitBytes) * 100).toFixed(0)}%)` : '';
+      parts.push(`working set ${(v.workingSetBytes / MiB).toFixed(0)} MiB${ratio}`);
+    }
+    if (v.rssBytes !== undefined) parts.push(`RSS ${(v.rssBytes / MiB).toFixed(0)} MiB`);
+    if (v.cacheBytes !== undefined) parts.push(`cache ${(v.cacheBytes / MiB).toFixed(0)} MiB`);
+    if (v.beamTotalBytes !== undefined) parts.push(`BEAM ${(v.beamTotalBytes / MiB).toFixed(0)} MiB`);
+    if (v.beamBinaryBytes !== undefined) parts.push(`binary ${(v.beamBinaryBytes / MiB).toFixed(0)} MiB`);
+    if (v.processCount !== undefined) parts.push(`${v.processCount} processes`);
+    if (v.portCount !== undefined) parts.push(`${v.portCount} ports`);
+    if (v.runQueue !== undefined) parts.push(`run queue ${v.runQueue}`);
+    lines.push(`  ${pod}: ${parts.join(', ') || 'no known series'}`);
+  }
+  if (report.findings.length === 0) lines.push('no findings. Trend rules (growth, time to OOM, restarts) need a history: use `pooler-watch run`.');
+  else for (const f of report.findings) lines.push(formatFinding(f));
+  return lines.join('\n') + '\n';
+}
