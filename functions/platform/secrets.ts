@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { inspect } from 'node:util';
+import type { SecretRef } from '../config/schema.ts';
+import { ConfigError } from './errors.ts';
+
+const MASK = '<secret>';
+
+/**
+ * Every resolved secret value in this process (plus its URL-encoded form), so the logger and the
+ * sanitizer can redact it literally wherever it turns up. Process-wide on purpose: a value read once
+ * must stay redacted for the lifetime of the process, whoever logs it.
+ */
+const registry = new Set<string>();
+let sortedCache: readonly string[] | undefined;
+
+function register(value: string): void {
+  for (const form of [value, encodeURIComponent(value)]) {
+    if (form !== '' && !registry.has(form)) {
+      registry.add(form);
+      sortedCache = undefined;
+    }
+  }
+}
+
+/** Registered secret values, longest first (so a secret containing another is replaced whole). */
+export function registeredSecretValues(): readonly string[] {
+  sortedCache ??= [...registry].sort((a, b) => b.length - a.length);
+  return sortedCache;
+}
+
+/**
+ * A secret value that cannot leak by accident: string conversion, JSON and `util.inspect` all give
+ * `<secret>`; only `reveal()` returns the value, so every use is greppable.
+ */
+export class Secret {
+  readonly #value: string;
+
+  constructor(value: string) {
+    this.#value = value;
+    register(value);
+  }
+
+  reveal(): string {
+    return this.#value;
+  }
+
+  toString(): string {
+    return MASK;
+  }
+
+  toJSON(): string {
+    return MASK;
+  }
+
+  [inspect.custom](): string {
+    return MASK;
+  }
+}
+
+/** Environment used by providers; injectable so tests never touch the real `process.env`. */
+export type SecretEnv = Readonly<Record<string, string | undefined>>;
+
+type RefKind = SecretRef extends infer R ? (R extends R ? keyof R & string : never) : never;
+type RefOf<K extends RefKind> = Extract<SecretRef, Record<K, string>>;
+
+/**
+ * One provider per ref kind. AWS kinds (Secrets Manager, SSM) will be added here once `SecretRef`
+ * grows them; the `satisfies` keeps the map exhaustive over the union.
+ */
+const providers = {
+  env: async (ref: RefOf<'env'>, env: SecretEnv): Promise<string> => {
+    const value = env[ref.env];
+    if (value === undefined) throw new ConfigError(`secret ${describeSecretRef(ref)} is not set`);
+    return value;
+  },
+  file: async (ref: RefOf<'file'>): Promise<string> => {
+    try {
+      return await readFile(ref.file, 'utf8');
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'not found' : `unreadable (${code ?? 'error'})`;
+      throw new ConfigError(`secret ${describeSecretRef(ref)}: file ${why}`, { cause });
+    }
+  },
+} satisfies { [K in RefKind]: (ref: RefOf<K>, env: SecretEnv) => Promise<string> };
+
+function kindOf(ref: SecretRef): RefKind {
+  return 'env' in ref ? 'env' : 'file';
+}
+
+/** A secret ref as text for messages: names where the secret lives, never its value. */
+export function describeSecretRef(ref: SecretRef): string {
+  return 'env' in ref ? `env:${ref.env}` : `file:${ref.file}`;
+}
+
+/**
+ * Resolve a secret reference. One trailing newline is trimmed (files written by `echo` or mounted from a
+ * Kubernetes Secret often end with one). An empty or whitespace-only value is a ConfigError naming the ref.
+ */
+export async function resolveSecret(ref: SecretRef, env: SecretEnv = process.env): Promise<Secret> {
+  const raw =
+    kindOf(ref) === 'env' ? await providers.env(ref as RefOf<'env'>, env) : await providers.file(ref as RefOf<'file'>);
+  const value = raw.replace(/\r?\n$/, '');
+  if (value.trim() === '') throw new ConfigError(`secret ${describeSecretRef(ref)} is empty`);
+  return new Secret(value);
+}
