@@ -3,7 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { Config } from './config/schema.ts';
 import { loadConfig, formatIssues } from './config/load.ts';
-import { AppError } from './platform/errors.ts';
+import { AppError, ConfigError, ValidationError } from './platform/errors.ts';
 import { createLogger } from './platform/logger.ts';
 import { runParse } from './cli/parse-command.ts';
 import { runDemo } from './runtime/demo.ts';
@@ -160,7 +160,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     if (err instanceof AppError) {
       io.stderr.write(`pooler-watch ${command}: ${err.message}\n`);
-      return usageCode;
+      return err instanceof ConfigError || err instanceof ValidationError ? usageCode : 1;
     }
     throw err;
   }

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { Config } from './schema.ts';
 import { ConfigError } from '../platform/errors.ts';
+import { resolveThresholds } from '../core/heuristics/thresholds.ts';
 
 /** Formats zod issues as `path: reason` lines, so a bad config names the bad path. */
 export function formatIssues(error: z.ZodError): string {
@@ -21,6 +22,14 @@ export function parseConfig(text: string, source = 'config'): Config {
   }
   const result = Config.safeParse(raw ?? {});
   if (!result.success) throw new ConfigError(`${source}: invalid config\n${formatIssues(result.error)}`);
+  try {
+    // Thresholds are a plain record in the schema (their keys live with the heuristics); check them here, at load.
+    resolveThresholds(result.data.thresholds);
+  } catch (err) {
+    if (!(err instanceof z.ZodError)) throw err;
+    const issues = err.issues.map((i) => ({ ...i, path: ['thresholds', ...i.path] }));
+    throw new ConfigError(`${source}: invalid config\n${formatIssues(new z.ZodError(issues))}`);
+  }
   return result.data;
 }
 

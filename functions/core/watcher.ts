@@ -49,7 +49,7 @@ export class Watcher {
     private readonly opts: WatcherOptions,
     state?: WatchState,
   ) {
-    const historyOpts = { windowMs: opts.windowMs ?? 2 * 3_600_000 };
+    const historyOpts = { windowMs: opts.windowMs ?? 2 * 3_600_000, names: opts.names };
     this.#history = state ? History.load(state.history, historyOpts) : new History(historyOpts);
     this.#memo = state?.memo ?? emptyMemo();
     this.#alerts = state?.alerts ?? {};
@@ -101,7 +101,7 @@ export function podsOf(snapshot: Snapshot): string[] {
   const pods = new Set<string>();
   for (const family of snapshot.families) {
     for (const sample of family.samples) {
-      const pod = sample.labels.pod;
+      const pod = sample.labels.exported_pod ?? sample.labels.pod;
       if (pod) pods.add(pod);
     }
   }
