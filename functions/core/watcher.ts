@@ -3,7 +3,7 @@ import type { MetricNames, RunbookSelectors } from '../config/metric-names.ts';
 import { History, type HistoryDump } from './history/index.ts';
 import { evaluate, emptyMemo, type HeuristicsMemo } from './heuristics/index.ts';
 import type { Thresholds } from './heuristics/thresholds.ts';
-import { step, type AlertState, type Transition } from './alerts/index.ts';
+import { markNotified, step, type AlertState, type Transition } from './alerts/index.ts';
 import type { Finding, Snapshot } from './types.ts';
 
 /** Everything the watcher remembers between rounds; plain JSON so any StateStore can hold it. */
@@ -79,7 +79,19 @@ export class Watcher {
     const { states, transitions } = step(this.#alerts, all, this.opts.policy, input.now, { evaluatedPods });
     this.#alerts = states;
     this.#version += 1;
-    return { findings: all, transitions };
+    // info is recorded only: it is never notified, so it is never reminded either.
+    return { findings: all, transitions: transitions.filter((t) => !(t.action === 'remind' && t.state.severity === 'info')) };
+  }
+
+  /**
+   * Records that these transitions reached their receivers, so reminders count from now. Called by the runtime
+   * only after a successful send: a failed one is retried at the next evaluation instead of being forgotten.
+   */
+  acknowledge(transitions: Transition[], now: number): void {
+    for (const t of transitions) {
+      const current = this.#alerts[t.state.fingerprint];
+      if (current) this.#alerts[t.state.fingerprint] = markNotified(current, now);
+    }
   }
 
   /** Alerts currently firing, most severe first. */

@@ -9,6 +9,7 @@ import { Secret } from '../platform/secrets.ts';
 import { probeRound } from './probe-round.ts';
 import { clockTime } from './format.ts';
 import type { TransitionSink } from './sinks.ts';
+import { deliver } from './deliver.ts';
 
 export interface DemoOptions {
   out: NodeJS.WritableStream;
@@ -28,7 +29,9 @@ export interface DemoSummary {
   healthyWarnings: number;
   leakStartedAt: number;
   firstWarningAt?: number;
+  firstWarningRule?: string;
   firstPageAt?: number;
+  firstPageRule?: string;
   oomKilledAt?: number;
   resolvedAfterFix: number;
   ok: boolean;
@@ -63,7 +66,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
     clock.advance(interval);
     const result = await probeRound(targets, watcher, () => clock.now());
     for (const failed of result.scrapes.filter((s) => !s.ok)) out.write(`${clockTime(clock.now())}  scrape failed: ${failed.ok ? '' : failed.reason}\n`);
-    for (const sink of opts.sinks) await sink.write(result.transitions);
+    await deliver(opts.sinks, watcher, result.transitions, result.now);
     if (opts.paceMs) await new Promise((r) => setTimeout(r, opts.paceMs));
     return result.transitions;
   };
@@ -90,8 +93,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
         if (t.action !== 'trigger' || t.state.pod !== leakPod) continue;
         const at = Date.parse(t.event.ts);
         if (t.state.rule === 'oom-killed') summary.oomKilledAt = at;
-        else if (t.state.severity === 'critical') summary.firstPageAt ??= at;
-        else if (t.state.severity === 'warning') summary.firstWarningAt ??= at;
+        else if (t.state.severity === 'critical' && summary.firstPageAt === undefined) {
+          summary.firstPageAt = at;
+          summary.firstPageRule = t.state.rule;
+        } else if (t.state.severity === 'warning' && summary.firstWarningAt === undefined) {
+          summary.firstWarningAt = at;
+          summary.firstWarningRule = t.state.rule;
+        }
       }
     }
 
@@ -122,12 +130,13 @@ export function renderSummary(s: DemoSummary): string {
   const lines = ['', 'Summary'];
   lines.push(`  healthy phase: ${s.healthyPages} pages, ${s.healthyWarnings} chat warnings`);
   lines.push(`  leak started:  ${clockTime(s.leakStartedAt)}`);
-  if (s.firstWarningAt) lines.push(`  first warning: ${clockTime(s.firstWarningAt)} (${minutes(s.leakStartedAt, s.firstWarningAt)} after the leak began)`);
-  if (s.firstPageAt) lines.push(`  first page:    ${clockTime(s.firstPageAt)} (${minutes(s.leakStartedAt, s.firstPageAt)} after the leak began)`);
+  if (s.firstWarningAt) lines.push(`  first warning: ${clockTime(s.firstWarningAt)} ${s.firstWarningRule} (${minutes(s.leakStartedAt, s.firstWarningAt)} after the leak began)`);
+  if (s.firstPageAt) lines.push(`  first page:    ${clockTime(s.firstPageAt)} ${s.firstPageRule} (${minutes(s.leakStartedAt, s.firstPageAt)} after the leak began)`);
   if (s.oomKilledAt) {
     lines.push(`  OOM kill:      ${clockTime(s.oomKilledAt)}`);
-    const early = s.firstPageAt ?? s.firstWarningAt;
-    lines.push(early ? `  caught ${minutes(early, s.oomKilledAt)} before the OOM kill` : '  NOT caught before the OOM kill');
+    if (s.firstPageAt && s.firstPageAt < s.oomKilledAt) lines.push(`  paged ${minutes(s.firstPageAt, s.oomKilledAt)} before the OOM kill`);
+    else lines.push('  NOT paged before the OOM kill');
+    if (s.firstWarningAt && s.firstWarningAt < s.oomKilledAt) lines.push(`  first warned ${minutes(s.firstWarningAt, s.oomKilledAt)} before it`);
   } else lines.push('  no OOM kill observed');
   lines.push(`  resolved after the fix: ${s.resolvedAfterFix} alerts`);
   lines.push(s.ok ? '  result: OK — the leak paged before the OOM, and the healthy phase stayed quiet.' : '  result: FAILED — see above.');

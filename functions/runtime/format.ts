@@ -22,7 +22,9 @@ function round(v: number): string {
 /** A human timeline entry for one transition: the line, then evidence, next step and PromQL for new alerts. */
 export function formatTransition(t: Transition, opts: { verbose?: boolean } = {}): string {
   const s = t.state;
-  const head = `${clockTime(Date.parse(t.event.ts))}  ${LABEL[t.action]}  ${s.severity.padEnd(8)} ${s.rule.padEnd(20)} ${s.pod}  ${t.event.summary}`;
+  // A resolve carries the last active finding: say so, or "OOM in ~3 min" reads like news.
+  const text = t.action === 'resolve' ? `last seen: ${t.event.summary}` : t.event.summary;
+  const head = `${clockTime(Date.parse(t.event.ts))}  ${LABEL[t.action]}  ${s.severity.padEnd(8)} ${s.rule.padEnd(20)} ${s.pod}  ${text}`;
   if (t.action !== 'trigger' || !opts.verbose) return head;
   const lines = [head];
   const f = s.finding;

@@ -6,6 +6,7 @@ import type { Snapshot } from '../core/types.ts';
 import { buildWatcher } from './build-watcher.ts';
 import { snapshotFromLine } from './recording.ts';
 import type { TransitionSink } from './sinks.ts';
+import { deliver } from './deliver.ts';
 
 export interface ReplayResult {
   scrapes: number;
@@ -35,7 +36,7 @@ export async function replay(
     if (pending.length === 0) return;
     const now = pending[0]!.ts;
     const { transitions } = watcher.observe({ now, snapshots: pending, scrapeFailures: [] });
-    for (const sink of sinks) await sink.write(transitions);
+    await deliver(sinks, watcher, transitions, now);
     result.rounds += 1;
     pending = [];
   };

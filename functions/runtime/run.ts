@@ -7,6 +7,7 @@ import { buildWatcher, resolveTargets } from './build-watcher.ts';
 import { probeRound } from './probe-round.ts';
 import type { TransitionSink } from './sinks.ts';
 import { sleep } from './sleep.ts';
+import { deliver } from './deliver.ts';
 
 export interface RunOptions {
   config: Config;
@@ -37,7 +38,9 @@ export async function runLoop(opts: RunOptions): Promise<number> {
       const name = scrape.ok ? scrape.snapshot.target : scrape.finding.target;
       logger.info('scrape', { target: name, ok: scrape.ok, durationMs: scrape.durationMs, bytes: scrape.bytes, ...(scrape.ok ? {} : { reason: scrape.reason }) });
     }
-    for (const sink of opts.sinks) await sink.write(result.transitions);
+    for (const err of await deliver(opts.sinks, watcher, result.transitions, result.now)) {
+      logger.error('sink failed; transitions will be retried next round', { error: err.message });
+    }
     await store.save(watcher.dump());
     rounds += 1;
     if (opts.rounds !== undefined && rounds >= opts.rounds) break;
