@@ -1,0 +1,37 @@
+import type { SecretRef } from '../config/schema.ts';
+import type { Notification } from '../core/render/types.ts';
+import type { sendHttp } from '../platform/http.ts';
+import type { Secret } from '../platform/secrets.ts';
+
+/** What a channel may need beyond the notification. */
+export interface SendContext {
+  signal: AbortSignal;
+  /** Receipt of the firing message of the same group, for channels that thread replies (Slack). */
+  previous?: SendReceipt;
+  /** Per-attempt timeout budget in ms (the delivery deadline minus elapsed). */
+  timeoutMs: number;
+}
+
+/** What a channel remembers about a sent message (e.g. Slack's `channel` and `ts` to thread the resolve under). */
+export interface SendReceipt {
+  [key: string]: string;
+}
+
+/**
+ * The one-method interface every vendor implements (design.md). `send` throws `ChannelError` (classified as
+ * retryable or not); it never throws anything carrying a URL, a header or a body.
+ */
+export interface Channel {
+  /** Vendor id, e.g. `pagerduty`. */
+  readonly type: string;
+  /** The receiver name from config. */
+  readonly name: string;
+  send(notification: Notification, ctx: SendContext): Promise<SendReceipt | void>;
+}
+
+/** What a channel factory gets: how to resolve its secrets, how to send HTTP, and the clock. */
+export interface ChannelDeps {
+  resolveSecret(ref: SecretRef): Promise<Secret>;
+  http: typeof sendHttp;
+  now(): number;
+}
