@@ -34,4 +34,6 @@ export interface ChannelDeps {
   resolveSecret(ref: SecretRef): Promise<Secret>;
   http: typeof sendHttp;
   now(): number;
+  /** Where the local `console` channel writes (stdout by default). */
+  out?: { write(text: string): unknown };
 }

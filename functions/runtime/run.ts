@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.ts';
 import type { WatchState } from '../core/watcher.ts';
 import { JsonFileStateStore } from '../platform/state-store.ts';
+import { acquireRunLock } from '../platform/run-lock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { buildWatcher, resolveTargets } from './build-watcher.ts';
 import { probeRound } from './probe-round.ts';
@@ -25,11 +26,25 @@ export interface RunOptions {
  * restart picks up alert state and history where it left off.
  */
 export async function runLoop(opts: RunOptions): Promise<number> {
-  const { config, logger } = opts;
-  const now = opts.now ?? Date.now;
+  const { config } = opts;
   const store = new JsonFileStateStore<WatchState>(join(config.state.dir, 'state.json'));
   const targets = await resolveTargets(config, opts.env);
-  const watcher = buildWatcher(config, await store.load());
+  const release = await acquireRunLock(join(config.state.dir, 'run.lock'));
+  try {
+    return await loop(opts, store, targets, buildWatcher(config, await store.load()));
+  } finally {
+    await release();
+  }
+}
+
+async function loop(
+  opts: RunOptions,
+  store: JsonFileStateStore<WatchState>,
+  targets: Awaited<ReturnType<typeof resolveTargets>>,
+  watcher: ReturnType<typeof buildWatcher>,
+): Promise<number> {
+  const { config, logger } = opts;
+  const now = opts.now ?? Date.now;
   let rounds = 0;
   while (!opts.signal?.aborted) {
     const started = now();
