@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { StateError } from '../errors.ts';
+
+/** Options of {@link withFileLock}. */
+export interface FileLockOptions {
+  /** Give up (StateError) after waiting this long for the lock; default 10 s. */
+  timeoutMs?: number;
+  /** A lock older than this is considered abandoned; default 30 s (critical sections last milliseconds). */
+  staleMs?: number;
+}
+
+interface LockContent {
+  pid: number;
+  host: string;
+  token: string;
+  at: number;
+}
+
+const HOST = hostname();
+
+/** Whether `pid` is a live process on this host (`kill(pid, 0)`; EPERM means alive but not ours). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs `fn` while holding an exclusive lock file (`open(…, 'wx')`, atomic on local file systems), so
+ * read-modify-write of a shared file is safe across processes and across instances in one process.
+ * A lock left by a dead process on this host (SIGKILL mid-section) or older than `staleMs` is broken:
+ * renamed aside, verified to be the one judged stale, then removed.
+ */
+export async function withFileLock<R>(lockPath: string, fn: () => Promise<R>, options: FileLockOptions = {}): Promise<R> {
+  const token = await acquire(lockPath, options.timeoutMs ?? 10_000, options.staleMs ?? 30_000);
+  try {
+    return await fn();
+  } finally {
+    await releaseLock(lockPath, token);
+  }
+}
+
+async function acquire(lockPath: string, timeoutMs: number, staleMs: number): Promise<string> {
+  const token = randomUUID();
+  const content: LockContent = { pid: process.pid, host: HOST, token, at: Date.now() };
+  const started = Date.now();
+  await mkdir(dirname(lockPath), { recursive: true });
+  for (let spin = 0; ; spin++) {
+    try {
+      const fh = await open(lockPath, 'wx', 0o600);
+      try {
+        await fh.writeFile(JSON.stringify(content), 'utf8');
+      } finally {
+        await fh.close();
+      }
+      return token;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new StateError(`cannot create lock ${lockPath} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, lockPath, { cause: err });
+      }
+    }
+    const holder = await readHolder(lockPath);
+    if (holder !== 'gone' && (await isStale(lockPath, holder, staleMs))) await breakLock(lockPath, holder);
+    else if (Date.now() - started > timeoutMs) throw new StateError(`timed out waiting for lock ${lockPath}`, lockPath);
+    else await new Promise((r) => setTimeout(r, Math.min(2 + spin, 25) + Math.random() * 5));
+  }
+}
+
+async function readHolder(lockPath: string): Promise<LockContent | 'unreadable' | 'gone'> {
+  try {
+    const raw = JSON.parse(await readFile(lockPath, 'utf8')) as Partial<LockContent>;
+    if (typeof raw.pid === 'number' && typeof raw.token === 'string' && typeof raw.at === 'number' && typeof raw.host === 'string') {
+      return raw as LockContent;
+    }
+    return 'unreadable';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unreadable';
+  }
+}
+
+async function isStale(lockPath: string, holder: LockContent | 'unreadable', staleMs: number): Promise<boolean> {
+  if (holder === 'unreadable') {
+    // Created but not yet written (or the writer died in between): give the writer a second.
+    const age = await stat(lockPath).then((s) => Date.now() - s.mtimeMs, () => 0);
+    return age > Math.min(1_000, staleMs);
+  }
+  if (holder.host === HOST && holder.pid !== process.pid && !isProcessAlive(holder.pid)) return true;
+  return Date.now() - holder.at > staleMs;
+}
+
+async function breakLock(lockPath: string, judged: LockContent | 'unreadable'): Promise<void> {
+  const aside = `${lockPath}.stale-${randomUUID()}`;
+  try {
+    await rename(lockPath, aside);
+  } catch {
+    return; // someone else broke or released it first
+  }
+  const taken = await readHolder(aside);
+  const same = judged === 'unreadable' ? taken === 'unreadable' : taken !== 'gone' && taken !== 'unreadable' && taken.token === judged.token;
+  // We raced another breaker and took a fresh lock: put it back (fails harmlessly if a new one exists).
+  if (!same) await link(aside, lockPath).catch(() => undefined);
+  await unlink(aside).catch(() => undefined);
+}
+
+async function releaseLock(lockPath: string, token: string): Promise<void> {
+  const holder = await readHolder(lockPath);
+  if (holder !== 'gone' && holder !== 'unreadable' && holder.token === token) await unlink(lockPath).catch(() => undefined);
+}

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { z } from 'zod';
+import { StateError } from '../errors.ts';
+
+/** A line that could not be read back, by 1-based line number; the reason never quotes the line. */
+export interface BadLine {
+  line: number;
+  error: string;
+  /** The raw text, so a rewrite can set it aside instead of dropping it. */
+  text: string;
+}
+
+/** Good lines (with their line number) and bad ones: one bad line never costs a good one. */
+export interface JsonlRead<T> {
+  records: Array<{ line: number; value: T }>;
+  bad: BadLine[];
+}
+
+/** Parses JSON Lines with a (lenient) zod schema; blank lines are skipped. */
+export function parseJsonl<S extends z.ZodType>(text: string, schema: S): JsonlRead<z.output<S>> {
+  const out: JsonlRead<z.output<S>> = { records: [], bad: [] };
+  text.split('\n').forEach((raw, i) => {
+    const line = i + 1;
+    if (raw.trim() === '') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      out.bad.push({ line, error: `line ${line}: not valid JSON`, text: raw });
+      return;
+    }
+    const parsed = schema.safeParse(json);
+    if (parsed.success) out.records.push({ line, value: parsed.data });
+    else {
+      const why = parsed.error.issues.map((is) => `${is.path.join('.') || '(root)'}: ${is.message}`).join('; ');
+      out.bad.push({ line, error: `line ${line}: ${why.slice(0, 300)}`, text: raw });
+    }
+  });
+  return out;
+}
+
+/** Reads a JSONL file; a missing file reads as empty. */
+export async function readJsonlFile<S extends z.ZodType>(path: string, schema: S): Promise<JsonlRead<z.output<S>>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { records: [], bad: [] };
+    throw new StateError(`cannot read ${path} (${code ?? 'error'})`, path, { cause: err });
+  }
+  return parseJsonl(text, schema);
+}
+
+/**
+ * Appends lines and fsyncs before returning, so a caller may acknowledge what it appended. If a previous
+ * writer died mid-line (no trailing newline), a newline is written first so the torn line stays alone.
+ * Callers serialise appends with rewrites through a file lock (an append racing a rename would be lost).
+ */
+export async function appendDurable(path: string, lines: readonly string[]): Promise<void> {
+  if (lines.length === 0) return;
+  const dir = dirname(path);
+  try {
+    await mkdir(dir, { recursive: true });
+    const fh = await open(path, 'a+', 0o600);
+    try {
+      const { size } = await fh.stat();
+      let prefix = '';
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        await fh.read(last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) prefix = '\n';
+      }
+      await fh.appendFile(prefix + lines.map((l) => `${l}\n`).join(''), 'utf8');
+      await fh.sync();
+      if (size === 0) await syncDir(dir);
+    } finally {
+      await fh.close();
+    }
+  } catch (cause) {
+    if (cause instanceof StateError) throw cause;
+    throw new StateError(`cannot append to ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, path, { cause });
+  }
+}
+
+/** Replaces a file atomically (temp file, fsync, rename, fsync dir), as JsonFileStateStore does. */
+export async function writeFileAtomic(path: string, content: string): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
+  try {
+    const fh = await open(tmp, 'wx', 0o600);
+    try {
+      await fh.writeFile(content, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (cause) {
+    await unlink(tmp).catch(() => undefined);
+    throw new StateError(`cannot write ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, path, { cause });
+  }
+  await syncDir(dir);
+}
+
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const fh = await open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // best effort (Windows cannot open a directory)
+  }
+}

@@ -1,0 +1,145 @@
+import { ChannelError } from '../errors.ts';
+
+/** What each attempt gets: an abort signal (fires at the attempt timeout), its time budget, its number (1-based). */
+export interface AttemptContext {
+  signal: AbortSignal;
+  timeoutMs: number;
+  attempt: number;
+}
+
+/** One attempt's outcome, for the caller's log line (design.md: one outcome line per attempt). */
+export interface AttemptReport {
+  attempt: number;
+  durationMs: number;
+  /** undefined on success. */
+  error?: ChannelError;
+  /** The wait before the next attempt, when there will be one. */
+  retryInMs?: number;
+}
+
+/** Options of {@link deliverWithRetry}. */
+export interface RetryOptions {
+  /** Absolute deadline, ms since epoch on the `now` clock: no attempt starts and no wait ends after it. */
+  deadlineMs: number;
+  /** First backoff ceiling; default 500 ms. */
+  baseDelayMs?: number;
+  /** Backoff ceiling cap; default 30 s (a vendor's Retry-After may exceed it and is still honoured). */
+  maxDelayMs?: number;
+  /** Default 6. */
+  maxAttempts?: number;
+  /** Default 10 s; each attempt also gets no more than the time left before the deadline. */
+  perAttemptTimeoutMs?: number;
+  /** Channel id for errors that are not ChannelErrors; default `unknown`. */
+  channel?: string;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** In [0, 1); default Math.random (full jitter). */
+  random?: () => number;
+  /** Aborts the whole delivery (e.g. shutdown); the in-flight attempt is aborted too. */
+  signal?: AbortSignal;
+  onAttempt?: (report: AttemptReport) => void;
+}
+
+export type RetryResult<T> = { ok: true; value: T; attempts: number } | { ok: false; error: ChannelError; attempts: number };
+
+/** Attempts per delivery unless told otherwise. */
+export const DEFAULT_MAX_ATTEMPTS = 6;
+
+/** Sleeps `ms`, returning early (without throwing) when `signal` aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Turns anything a channel threw into a ChannelError. A foreign error becomes non-retryable
+ * `unexpected <ErrorName>`: its message is dropped because it might carry a URL or a token.
+ */
+export function toChannelError(err: unknown, channel: string): ChannelError {
+  if (err instanceof ChannelError) return err;
+  const raw = err instanceof Error ? err.name : typeof err;
+  const name = /^[A-Za-z0-9_$.]{1,64}$/.test(raw) ? raw : 'Error';
+  return new ChannelError({ channel, reason: `unexpected ${name}`, retryable: false });
+}
+
+/**
+ * Calls `send` until it succeeds, fails for good, runs out of attempts or would cross the deadline.
+ * Backoff is exponential with full jitter (`random() * min(maxDelay, base * 2^(n-1))`), and at least the
+ * vendor's Retry-After. Only `ChannelError.retryable` errors are retried. If the next wait would end at or
+ * after the deadline, it stops at once and returns the last failure instead of sleeping past it.
+ * Each attempt is raced against its own timeout, so a channel that ignores its signal cannot hang a drain.
+ */
+export async function deliverWithRetry<T>(send: (ctx: AttemptContext) => Promise<T>, opts: RetryOptions): Promise<RetryResult<T>> {
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? abortableSleep;
+  const random = opts.random ?? Math.random;
+  const base = opts.baseDelayMs ?? 500;
+  const cap = opts.maxDelayMs ?? 30_000;
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+  const perAttempt = opts.perAttemptTimeoutMs ?? 10_000;
+  const channel = opts.channel ?? 'unknown';
+  let last: ChannelError | undefined;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const remaining = opts.deadlineMs - now();
+    if (opts.signal?.aborted) return fail(last ?? new ChannelError({ channel, reason: 'aborted', retryable: true }), attempt - 1);
+    if (remaining <= 0) return fail(last ?? new ChannelError({ channel, reason: 'deadline exceeded', retryable: true }), attempt - 1);
+    const timeoutMs = Math.min(perAttempt, remaining);
+    const started = now();
+    try {
+      const value = await attemptOnce(send, { attempt, timeoutMs, channel, signal: opts.signal });
+      opts.onAttempt?.({ attempt, durationMs: now() - started });
+      return { ok: true, value, attempts: attempt };
+    } catch (err) {
+      last = toChannelError(err, channel);
+      const durationMs = now() - started;
+      const wait = Math.max(last.retryAfterMs ?? 0, random() * Math.min(cap, base * 2 ** (attempt - 1)));
+      const retry = last.retryable && attempt < maxAttempts && !opts.signal?.aborted && now() + wait < opts.deadlineMs;
+      opts.onAttempt?.({ attempt, durationMs, error: last, ...(retry ? { retryInMs: Math.round(wait) } : {}) });
+      if (!retry) return fail(last, attempt);
+      await sleep(Math.round(wait), opts.signal);
+    }
+  }
+  return fail(last ?? new ChannelError({ channel, reason: 'no attempt made', retryable: true }), maxAttempts);
+}
+
+function fail<T>(error: ChannelError, attempts: number): RetryResult<T> {
+  return { ok: false, error, attempts };
+}
+
+async function attemptOnce<T>(
+  send: (ctx: AttemptContext) => Promise<T>,
+  a: { attempt: number; timeoutMs: number; channel: string; signal: AbortSignal | undefined },
+): Promise<T> {
+  const ctrl = new AbortController();
+  let timedOut = false;
+  let onTimeout: () => void = () => undefined;
+  const expired = new Promise<never>((_, reject) => {
+    onTimeout = () => reject(new ChannelError({ channel: a.channel, reason: 'timeout', retryable: true }));
+  });
+  expired.catch(() => undefined);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ctrl.abort();
+    onTimeout();
+  }, a.timeoutMs);
+  const forward = () => ctrl.abort();
+  a.signal?.addEventListener('abort', forward, { once: true });
+  try {
+    return await Promise.race([send({ signal: ctrl.signal, timeoutMs: a.timeoutMs, attempt: a.attempt }), expired]);
+  } catch (err) {
+    // Our own timer aborted the request: report a timeout whatever the channel made of the abort.
+    if (timedOut) throw new ChannelError({ channel: err instanceof ChannelError ? err.channel : a.channel, reason: 'timeout', retryable: true });
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    a.signal?.removeEventListener('abort', forward);
+  }
+}
