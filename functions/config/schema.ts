@@ -1,18 +1,8 @@
 import { z } from 'zod';
 import { MetricNames, RunbookSelectors } from './metric-names.ts';
+import { Duration } from './duration.ts';
 
-/** A duration in config: milliseconds as a number, or a string like `30s`, `5m`, `1h`, `500ms`. */
-export const Duration = z.union([
-  z.number().int().nonnegative(),
-  z
-    .string()
-    .regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration like 500ms, 30s, 5m, 1h or 1d')
-    .transform((s) => {
-      const m = /^(\d+)(ms|s|m|h|d)$/.exec(s)!;
-      const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-      return Number(m[1]) * unit;
-    }),
-]);
+export { Duration } from './duration.ts';
 
 /** Where a secret comes from. Only the reference lives in config; the value is resolved at start-up. */
 export const SecretRef = z.union([

@@ -1,0 +1,14 @@
+export { createMatcher, formatMatcher, MatcherParseError, matches, matchesAll, MAX_REGEX_LENGTH, parseMatchers, parseMatcherText } from './matchers.ts';
+export type { Labels, Matcher, MatchType } from './matchers.ts';
+export { GroupBy, InhibitRule, InhibitRules, MatcherList, ReceiverName, receiverNames, RootRoute, RouteConfig, RoutingConfig, Silence } from './schema.ts';
+export type { RouteConfigInput } from './schema.ts';
+export { DEFAULT_INHIBIT_RULES } from './default-inhibit-rules.ts';
+export { matchRoutes } from './route.ts';
+export type { MatchedRoute } from './route.ts';
+export { findInhibitor, isInhibited } from './inhibit.ts';
+export type { Inhibitor } from './inhibit.ts';
+export { activeSilence, isSilenceActive } from './silence.ts';
+export { groupKeyFor } from './group-key.ts';
+export { emptyGrouperState, planNotifications } from './grouper.ts';
+export { markGroupSent } from './mark-sent.ts';
+export type { GroupBatch, GroupedAlert, GroupState, GrouperState, MutedAlert, PlanResult, RoutableAlert } from './grouper-types.ts';
