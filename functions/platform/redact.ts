@@ -1,25 +1,28 @@
+import { createSanitizer } from '../core/sanitize/index.ts';
+import type { Sanitizer } from '../core/sanitize/index.ts';
 import { registeredSecretValues } from './secrets.ts';
 
-export const REDACTED = '<redacted>';
+export { REDACTED } from '../core/sanitize/index.ts';
 
-// Credentials that follow an auth scheme: token68 characters (RFC 7235) and the JWT/base64 alphabet.
-const SCHEME_TOKEN = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
-// Whatever follows an Authorization header name up to the end of the value.
-const AUTH_HEADER = /\b((?:proxy-)?authorization)(["']?\s*[:=]\s*["']?)[^\r\n"',}]*/gi;
-// user:password@ in URLs.
-const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]+@/gi;
+// One sanitizer per secrets array: registeredSecretValues() returns the same array until a new secret is
+// registered, so the encoded forms are computed once per registration, not once per log line.
+const cache = new WeakMap<readonly string[], Sanitizer>();
+
+function sanitizerFor(secrets: readonly string[]): Sanitizer {
+  let sanitizer = cache.get(secrets);
+  if (sanitizer === undefined) {
+    // minSecretLength 1: every registered value is redacted, however short (resolveSecret rejects empty ones).
+    sanitizer = createSanitizer({ secrets, minSecretLength: 1 });
+    cache.set(secrets, sanitizer);
+  }
+  return sanitizer;
+}
 
 /**
- * Redact secrets from free text: every registered secret value literally (longest first), then
- * Authorization/Bearer/Basic values and URL credentials by pattern.
+ * Redact secrets from free text through the core sanitizer (`functions/core/sanitize`): every registered secret
+ * value literally, longest first, with its URL-encoded, base64 and base64url forms, then credential patterns
+ * (Authorization/Cookie headers, Bearer/Basic, API keys, JWTs, URL credentials, token query parameters, ...).
  */
 export function redactText(text: string, secrets: readonly string[] = registeredSecretValues()): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s !== '' && out.includes(s)) out = out.split(s).join(REDACTED);
-  }
-  return out
-    .replace(SCHEME_TOKEN, (_m, scheme: string) => `${scheme} ${REDACTED}`)
-    .replace(AUTH_HEADER, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`)
-    .replace(URL_CREDENTIALS, (_m, scheme: string) => `${scheme}${REDACTED}@`);
+  return sanitizerFor(secrets).text(text);
 }
