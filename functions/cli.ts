@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { Config } from './config/schema.ts';
+import { Config, Duration, Target } from './config/schema.ts';
 import { loadConfig, formatIssues } from './config/load.ts';
 import { AppError, ConfigError, ValidationError } from './platform/errors.ts';
 import { createLogger } from './platform/logger.ts';
@@ -11,7 +11,7 @@ import { check, renderCheck, CHECK_EXIT } from './runtime/check.ts';
 import { runLoop } from './runtime/run.ts';
 import { record } from './runtime/record.ts';
 import { replay } from './runtime/replay.ts';
-import { consoleSink, jsonlEventSink, streamEventSink, type TransitionSink } from './runtime/sinks.ts';
+import { jsonlEventSink, streamEventSink, type TransitionSink } from './runtime/sinks.ts';
 
 const USAGE = `pooler-watch — OOM-risk watchdog for Codex Pooler
 
@@ -57,7 +57,11 @@ async function configFromFlags(values: Record<string, unknown>, extra: Record<st
     url: String(values.target),
     ...(token ? { token } : {}),
   };
-  const parsed = Config.safeParse({ ...(base ? { ...base, state: base.state } : {}), ...extra, targets: [target] });
+  const parsedTarget = Target.safeParse(target);
+  if (!parsedTarget.success) throw new UsageError(formatIssues(parsedTarget.error));
+  // A loaded config is already validated output: swap its targets rather than re-parsing it.
+  if (base) return { ...base, ...(extra.interval !== undefined ? { interval: Duration.parse(extra.interval) } : {}), targets: [parsedTarget.data] };
+  const parsed = Config.safeParse({ ...extra, targets: [target] });
   if (!parsed.success) throw new UsageError(formatIssues(parsed.error));
   return parsed.data;
 }
@@ -66,8 +70,7 @@ class UsageError extends Error {}
 
 async function demo(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({ args, options: { events: { type: 'string' }, pace: { type: 'string' } } });
-  const sinks: TransitionSink[] = [consoleSink(io.stdout, { verbose: true })];
-  if (values.events) sinks.push(jsonlEventSink(values.events));
+  const sinks: TransitionSink[] = values.events ? [jsonlEventSink(values.events)] : [];
   const summary = await runDemo({ out: io.stdout, sinks, paceMs: values.pace ? Number(values.pace) : 0 });
   return summary.ok ? 0 : 1;
 }
@@ -85,14 +88,13 @@ async function runCommand(args: string[], io: Io): Promise<number> {
   if (!values.config) throw new UsageError('run needs --config FILE');
   const config = await loadConfig(values.config);
   const logger = createLogger({ stream: io.stderr });
-  const sinks: TransitionSink[] = [consoleSink(io.stdout, { verbose: true })];
-  if (values.events) sinks.push(jsonlEventSink(values.events));
+  const sinks: TransitionSink[] = values.events ? [jsonlEventSink(values.events)] : [];
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    await runLoop({ config, sinks, logger, signal: stop.signal, rounds: values.rounds ? positiveInt(values.rounds, '--rounds') : undefined, env: io.env });
+    await runLoop({ config, sinks, logger, out: io.stdout, signal: stop.signal, rounds: values.rounds ? positiveInt(values.rounds, '--rounds') : undefined, env: io.env });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

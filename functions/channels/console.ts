@@ -10,7 +10,8 @@ export function buildConsoleText(n: Notification): string {
   const lines = [`${n.createdAt.slice(11, 19)}  ${n.title}  → ${n.receiver}`];
   for (const a of n.alerts) {
     lines.push(`  ${a.status === 'resolved' ? 'resolved' : a.severity} ${a.rule} ${a.pod}: ${a.summary}`);
-    if (a.status === 'firing') {
+    // info is context: one line. Firing warnings and pages carry the evidence and the next step.
+    if (a.status === 'firing' && a.severity !== 'info') {
       if (a.evidence.length) lines.push(`    evidence: ${a.evidence.map((e) => `${e.name} ${e.value}`).join(', ')}`);
       if (a.sparkline) lines.push(`    ${a.sparkline.text}  (${a.sparkline.caption})`);
       if (a.hint) lines.push(`    next step: ${a.hint}`);

@@ -1,15 +1,13 @@
 import { z } from 'zod';
 import { MetricNames, RunbookSelectors } from './metric-names.ts';
 import { Duration } from './duration.ts';
+import { SecretRef } from './secret-ref.ts';
+import { DeliveryConfig, Links, Receiver, checkReceivers, defaultReceivers, defaultRouting } from './alerting.ts';
+import { RoutingConfig } from '../core/routing/index.ts';
 
 export { Duration } from './duration.ts';
 
-/** Where a secret comes from. Only the reference lives in config; the value is resolved at start-up. */
-export const SecretRef = z.union([
-  z.object({ env: z.string().min(1) }).strict(),
-  z.object({ file: z.string().min(1) }).strict(),
-]);
-export type SecretRef = z.infer<typeof SecretRef>;
+export { SecretRef } from './secret-ref.ts';
 
 export const Target = z
   .object({
@@ -45,7 +43,7 @@ export const AlertPolicy = z
   .strict();
 export type AlertPolicy = z.infer<typeof AlertPolicy>;
 
-export const Config = z
+const ConfigShape = z
   .object({
     targets: z.array(Target).min(1),
     interval: Duration.default(30_000),
@@ -58,6 +56,21 @@ export const Config = z
       .object({ dir: z.string().default('.pooler-watch') })
       .strict()
       .default({ dir: '.pooler-watch' }),
+    /** Where notifications go. None configured: the console and `<state.dir>/notifications.jsonl`. */
+    receivers: z.array(Receiver).default([]),
+    /** Alertmanager-style route tree, inhibit rules and silences. Default: every alert to every receiver. */
+    routing: RoutingConfig.optional(),
+    /** Runbook and dashboard links shown with every alert. */
+    links: Links.default({}),
+    delivery: DeliveryConfig.default(DeliveryConfig.parse({})),
   })
   .strict();
+
+/** The whole config; receivers and routing are filled with the local defaults and cross-checked. */
+export const Config = ConfigShape.transform((c, ctx) => {
+  const receivers = c.receivers.length > 0 ? c.receivers : defaultReceivers(c.state.dir);
+  const routing = c.routing ?? defaultRouting(receivers);
+  for (const issue of checkReceivers(receivers, routing)) ctx.issues.push(issue);
+  return { ...c, receivers, routing };
+});
 export type Config = z.infer<typeof Config>;

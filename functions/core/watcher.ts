@@ -94,6 +94,11 @@ export class Watcher {
     }
   }
 
+  /** The state of one alert, for rendering its notification. */
+  alert(fingerprint: string): AlertState | undefined {
+    return this.#alerts[fingerprint];
+  }
+
   /** Alerts currently firing, most severe first. */
   firing(): AlertState[] {
     const rank = { critical: 0, warning: 1, info: 2 } as const;

@@ -1,19 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { Target, AlertPolicy } from '../config/schema.ts';
-import { defaultMetricNames, RunbookSelectors } from '../config/metric-names.ts';
-import { resolveThresholds } from '../core/heuristics/thresholds.ts';
-import { Watcher } from '../core/watcher.ts';
+import { Config } from '../config/schema.ts';
+import { buildWatcher, resolveTargets } from './build-watcher.ts';
 import type { Transition } from '../core/alerts/index.ts';
 import { startSimulator, ManualClock } from '../simulator/index.ts';
-import { Secret } from '../platform/secrets.ts';
 import { probeRound } from './probe-round.ts';
 import { clockTime } from './format.ts';
 import type { TransitionSink } from './sinks.ts';
-import { deliver } from './deliver.ts';
+import { afterRound } from './deliver.ts';
+import { Notifier } from './notifier.ts';
+import { createLogger } from '../platform/logger.ts';
+import { rm } from 'node:fs/promises';
 
 export interface DemoOptions {
   out: NodeJS.WritableStream;
+  /** Record sinks (alert events JSONL); notifications go to the console and `<stateDir>/notifications.jsonl`. */
   sinks: TransitionSink[];
+  /** Where the demo keeps its state, outbox and notifications; emptied first so every demo starts fresh. */
+  stateDir?: string;
+  /** Where structured logs go (default: nowhere, the demo's console is for people). */
+  log?: NodeJS.WritableStream;
   /** Simulated minutes of healthy traffic before the leak starts. */
   healthyMinutes?: number;
   /** Simulated minutes to keep watching after the first OOM kill (the leak is fixed then, so alerts resolve). */
@@ -51,14 +56,20 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   const clock = new ManualClock(START);
   const token = randomBytes(24).toString('base64url');
   const sim = await startSimulator({ clock, token, pods: 3, scenario: 'healthy', seed: 42 });
-  const watcher = new Watcher({
-    names: defaultMetricNames,
-    selectors: RunbookSelectors.parse({}),
-    thresholds: resolveThresholds({}),
-    policy: AlertPolicy.parse({ forEvaluations: 2, resolveAfterEvaluations: 3, repeatInterval: '1h' }),
+  const stateDir = opts.stateDir ?? '.pooler-watch/demo';
+  await rm(stateDir, { recursive: true, force: true });
+  const config = Config.parse({
+    targets: [{ name: 'prometheus', kind: 'federate', url: sim.federateUrl, match: ['{namespace="codex-pooler"}'], token: { env: 'DEMO_TOKEN' } }],
+    interval: interval,
+    alerting: { forEvaluations: 2, resolveAfterEvaluations: 3, repeatInterval: '1h' },
+    state: { dir: stateDir },
+    links: { runbook: 'https://docs.example.com/operators/monitoring', dashboard: 'https://grafana.example.com/d/codex-pooler-runtime-triage' },
   });
-  const target = Target.parse({ name: 'prometheus', kind: 'federate', url: sim.federateUrl, match: ['{namespace="codex-pooler"}'] });
-  const targets = [{ target, token: new Secret(token) }];
+  const env = { DEMO_TOKEN: token };
+  const logger = createLogger({ stream: opts.log ?? { write: () => true } });
+  const watcher = buildWatcher(config);
+  const notifier = await Notifier.create({ config, logger, out, env, now: () => clock.now() });
+  const targets = await resolveTargets(config, env);
   const leakPod = sim.pods[0]!;
   const summary: DemoSummary = { healthyPages: 0, healthyWarnings: 0, leakStartedAt: 0, resolvedAfterFix: 0, ok: false };
 
@@ -66,7 +77,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
     clock.advance(interval);
     const result = await probeRound(targets, watcher, () => clock.now());
     for (const failed of result.scrapes.filter((s) => !s.ok)) out.write(`${clockTime(clock.now())}  scrape failed: ${failed.ok ? '' : failed.reason}\n`);
-    await deliver(opts.sinks, watcher, result.transitions, result.now);
+    await afterRound(result.transitions, result.now, { watcher, notifier, sinks: opts.sinks, logger });
     if (opts.paceMs) await new Promise((r) => setTimeout(r, opts.paceMs));
     return result.transitions;
   };

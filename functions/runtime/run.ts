@@ -1,19 +1,29 @@
 import { join } from 'node:path';
 import type { Config } from '../config/schema.ts';
 import type { WatchState } from '../core/watcher.ts';
+import type { GrouperState } from '../core/routing/index.ts';
 import { JsonFileStateStore } from '../platform/state-store.ts';
 import { acquireRunLock } from '../platform/run-lock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { buildWatcher, resolveTargets } from './build-watcher.ts';
 import { probeRound } from './probe-round.ts';
+import { Notifier } from './notifier.ts';
+import { afterRound } from './deliver.ts';
 import type { TransitionSink } from './sinks.ts';
 import { sleep } from './sleep.ts';
-import { deliver } from './deliver.ts';
+
+/** What `run` persists between rounds and restarts. */
+export interface RunState {
+  watch: WatchState;
+  grouper: GrouperState;
+}
 
 export interface RunOptions {
   config: Config;
+  /** Record sinks (alert events JSONL); notifications go through the configured receivers. */
   sinks: TransitionSink[];
   logger: Logger;
+  out?: { write(text: string): unknown };
   /** Stop after this many rounds (tests, cron); default: until the signal aborts. */
   rounds?: number;
   signal?: AbortSignal;
@@ -22,44 +32,35 @@ export interface RunOptions {
 }
 
 /**
- * The local scheduled loop: scrape, evaluate, write transitions, persist state after every round, so a
- * restart picks up alert state and history where it left off.
+ * The local scheduled loop: scrape, evaluate, notify through the pipeline, persist state after every round, so
+ * a restart picks up alert state, history, groups and undelivered notifications where it left off.
  */
 export async function runLoop(opts: RunOptions): Promise<number> {
   const { config } = opts;
-  const store = new JsonFileStateStore<WatchState>(join(config.state.dir, 'state.json'));
+  const store = new JsonFileStateStore<RunState>(join(config.state.dir, 'state.json'));
   const targets = await resolveTargets(config, opts.env);
   const release = await acquireRunLock(join(config.state.dir, 'run.lock'));
   try {
-    return await loop(opts, store, targets, buildWatcher(config, await store.load()));
+    const saved = await store.load();
+    const notifier = await Notifier.create({ config, logger: opts.logger, out: opts.out, env: opts.env, now: opts.now, grouper: saved?.grouper });
+    const watcher = buildWatcher(config, saved?.watch);
+    const now = opts.now ?? Date.now;
+    let rounds = 0;
+    while (!opts.signal?.aborted) {
+      const started = now();
+      const result = await probeRound(targets, watcher, now, opts.signal);
+      for (const scrape of result.scrapes) {
+        const name = scrape.ok ? scrape.snapshot.target : scrape.finding.target;
+        opts.logger.info('scrape', { target: name, ok: scrape.ok, durationMs: scrape.durationMs, bytes: scrape.bytes, ...(scrape.ok ? {} : { reason: scrape.reason }) });
+      }
+      await afterRound(result.transitions, result.now, { watcher, notifier, sinks: opts.sinks, logger: opts.logger, drainDeadlineMs: started + config.interval });
+      await store.save({ watch: watcher.dump(), grouper: notifier.grouperState() });
+      rounds += 1;
+      if (opts.rounds !== undefined && rounds >= opts.rounds) break;
+      await sleep(Math.max(0, config.interval - (now() - started)), opts.signal);
+    }
+    return rounds;
   } finally {
     await release();
   }
-}
-
-async function loop(
-  opts: RunOptions,
-  store: JsonFileStateStore<WatchState>,
-  targets: Awaited<ReturnType<typeof resolveTargets>>,
-  watcher: ReturnType<typeof buildWatcher>,
-): Promise<number> {
-  const { config, logger } = opts;
-  const now = opts.now ?? Date.now;
-  let rounds = 0;
-  while (!opts.signal?.aborted) {
-    const started = now();
-    const result = await probeRound(targets, watcher, now, opts.signal);
-    for (const scrape of result.scrapes) {
-      const name = scrape.ok ? scrape.snapshot.target : scrape.finding.target;
-      logger.info('scrape', { target: name, ok: scrape.ok, durationMs: scrape.durationMs, bytes: scrape.bytes, ...(scrape.ok ? {} : { reason: scrape.reason }) });
-    }
-    for (const err of await deliver(opts.sinks, watcher, result.transitions, result.now)) {
-      logger.error('sink failed; transitions will be retried next round', { error: err.message });
-    }
-    await store.save(watcher.dump());
-    rounds += 1;
-    if (opts.rounds !== undefined && rounds >= opts.rounds) break;
-    await sleep(Math.max(0, config.interval - (now() - started)), opts.signal);
-  }
-  return rounds;
 }
