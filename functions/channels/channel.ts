@@ -1,4 +1,4 @@
-import type { SecretRef } from '../config/schema.ts';
+import type { SecretRef } from '../config/secret-ref.ts';
 import type { Notification } from '../core/render/types.ts';
 import type { sendHttp } from '../platform/http.ts';
 import type { Secret } from '../platform/secrets.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SecretRef } from '../config/schema.ts';
+import { SecretRef } from '../config/secret-ref.ts';
 import type { AlertItem, Notification } from '../core/render/types.ts';
 import { truncate, truncateList, type Limit } from '../core/render/truncate.ts';
 import { ConfigError } from '../platform/errors.ts';

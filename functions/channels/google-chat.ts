@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { SecretRef } from '../config/schema.ts';
+import { SecretRef } from '../config/secret-ref.ts';
 import type { AlertItem, Notification } from '../core/render/types.ts';
 import { truncate, type Limit } from '../core/render/truncate.ts';
 import { ConfigError } from '../platform/errors.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SecretRef } from '../config/schema.ts';
+import { SecretRef } from '../config/secret-ref.ts';
 import type { Notification } from '../core/render/types.ts';
 import { ChannelError } from '../platform/errors.ts';
 import { parseRetryAfter, type HttpRequest, type HttpResponse } from '../platform/http.ts';

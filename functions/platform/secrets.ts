@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { inspect } from 'node:util';
-import type { SecretRef } from '../config/schema.ts';
+import type { SecretRef } from '../config/secret-ref.ts';
 import { ConfigError } from './errors.ts';
 
 const MASK = '<secret>';
