@@ -11,6 +11,9 @@ import { check, renderCheck, CHECK_EXIT } from './runtime/check.ts';
 import { runLoop } from './runtime/run.ts';
 import { record } from './runtime/record.ts';
 import { replay } from './runtime/replay.ts';
+import { notifyTest } from './runtime/notify-test.ts';
+import { Notifier } from './runtime/notifier.ts';
+import { redrive } from './platform/delivery/index.ts';
 import { jsonlEventSink, streamEventSink, type TransitionSink } from './runtime/sinks.ts';
 
 const USAGE = `pooler-watch — OOM-risk watchdog for Codex Pooler
@@ -22,6 +25,8 @@ Usage:
   pooler-watch record (--config FILE | --target URL [--federate] [--token-file F | --token-env VAR]) --out FILE [--count N] [--interval 10s]
   pooler-watch replay FILE|- [--config FILE]
   pooler-watch parse [--format text|openmetrics] < exposition
+  pooler-watch notify-test --config FILE --receiver NAME
+  pooler-watch redrive --config FILE [--receiver NAME] [--id ID ...]
 
 Exit codes: 0 ok; check: 1 warning, 2 critical, 3 usage/config error; others: 1 failure, 2 usage/config error.
 `;
@@ -126,6 +131,38 @@ async function replayCommand(args: string[], io: Io): Promise<number> {
   return result.badLines > 0 ? 1 : 0;
 }
 
+async function notifyTestCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' }, receiver: { type: 'string' } } });
+  if (!values.config || !values.receiver) throw new UsageError('notify-test needs --config FILE and --receiver NAME');
+  const config = await loadConfig(values.config);
+  const logger = createLogger({ stream: io.stderr, level: 'warn' });
+  const r = await notifyTest(config, values.receiver, { logger, env: io.env, out: io.stdout });
+  io.stdout.write(
+    r.ok
+      ? `sent a test notification to ${r.receiver} (${r.channel}) in ${r.durationMs} ms, ${r.attempts} attempt(s)\n`
+      : `FAILED: ${r.receiver} (${r.channel}): ${r.reason} after ${r.attempts} attempt(s)\n`,
+  );
+  return r.ok ? 0 : 1;
+}
+
+async function redriveCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' }, receiver: { type: 'string' }, id: { type: 'string', multiple: true } } });
+  if (!values.config) throw new UsageError('redrive needs --config FILE');
+  const config = await loadConfig(values.config);
+  const logger = createLogger({ stream: io.stderr });
+  const notifier = await Notifier.create({ config, logger, env: io.env, out: io.stdout });
+  const moved = await redrive(notifier.outbox.deadLetterPath, (jobs) => notifier.outbox.enqueue(jobs), {
+    ...(values.receiver ? { receiver: values.receiver } : {}),
+    ...(values.id ? { ids: values.id } : {}),
+  });
+  const drained = await notifier.drain();
+  io.stdout.write(
+    `redrove ${moved.redriven.length} dead letters (${moved.remaining} left${moved.bad.length ? `, ${moved.bad.length} unreadable lines kept` : ''}); ` +
+      `sent ${drained.sent.length}, dead-lettered again ${drained.deadLettered.length}\n`,
+  );
+  return drained.deadLettered.length > 0 ? 1 : 0;
+}
+
 function positiveInt(text: string, flag: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer`);
@@ -139,6 +176,8 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   record: recordCommand,
   replay: replayCommand,
   parse: (args, io) => runParse(args, io),
+  'notify-test': notifyTestCommand,
+  redrive: redriveCommand,
 };
 
 export async function main(argv: string[], io: Io): Promise<number> {

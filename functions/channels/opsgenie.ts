@@ -126,7 +126,8 @@ function closeRequest(alias: string, note: string): OpsgenieRequest {
  * (never merging into a real alert) and closes it right away.
  */
 export function buildOpsgeniePayload(n: Notification, opts: OpsgeniePayloadOptions = {}): OpsgenieRequest[] {
-  return n.alerts.flatMap((a) => {
+  // A group carries its already-known alerts for context; a per-alert pager must not re-send those.
+  return n.alerts.filter((a) => a.action !== 'remind').flatMap((a) => {
     const alias = truncate(n.kind === 'test' ? `test:${a.fingerprint}` : a.fingerprint, LIMITS.alias);
     if (n.kind === 'test') return [createRequest(n, a, alias, opts), closeRequest(alias, 'pooler-watch wiring test: closed automatically')];
     if (n.status === 'resolved' || a.status === 'resolved') return [closeRequest(alias, `Resolved: ${a.title}: ${a.summary}`)];

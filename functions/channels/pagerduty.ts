@@ -137,7 +137,8 @@ function triggerEvent(n: Notification, a: AlertItem, key: string, opts: PagerDut
  */
 export function buildPagerDutyPayload(n: Notification, opts: PagerDutyPayloadOptions = {}): PagerDutyEvent[] {
   const routing_key = opts.routingKey ?? '';
-  return n.alerts.flatMap((a) => {
+  // A group carries its already-known alerts for context; a per-alert pager must not re-send those.
+  return n.alerts.filter((a) => a.action !== 'remind').flatMap((a) => {
     const key = truncate(n.kind === 'test' ? `test:${a.fingerprint}` : a.fingerprint, LIMITS.dedupKey);
     const resolve: PagerDutyEvent = { routing_key, event_action: 'resolve', dedup_key: key };
     if (n.kind === 'test') return [triggerEvent(n, a, key, opts), resolve];

@@ -125,7 +125,7 @@ export class Notifier {
       if (a.status === 'resolved' && receiver?.sendResolved === false) continue;
       const state = lookup(a.fingerprint);
       if (!state) continue;
-      alerts.push(renderProbeAlert(state, a.status, now, { links: this.opts.config.links, sanitize }));
+      alerts.push({ ...renderProbeAlert(state, a.status, now, { links: this.opts.config.links, sanitize }), action: a.action });
     }
     if (alerts.length === 0) return undefined;
     const kind = alerts.some((a) => a.status === 'firing') ? batch.kind : 'resolve';

@@ -37,6 +37,11 @@ export interface AlertItem {
   links: Link[];
   /** Allowlisted labels only (severity, rule, pod, target, namespace, …). */
   labels: Record<string, string>;
+  /**
+   * What this alert is in this notification: new or escalated (`trigger`), already known and carried for
+   * context (`remind`), or `resolve`. Per-alert pagers send only triggers and resolves; chat shows the group.
+   */
+  action?: 'trigger' | 'remind' | 'resolve';
 }
 
 /** What a transition (or a test) asks a receiver to do. */
