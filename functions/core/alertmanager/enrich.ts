@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { defaultMetricNames, RunbookSelectors, type MetricNames } from '../../config/metric-names.ts';
+import { defaultThresholds, type Thresholds } from '../heuristics/thresholds.ts';
+import { truncate } from '../render/truncate.ts';
+import type { AlertItem, Link } from '../render/types.ts';
+import type { RoutableAlert } from '../routing/grouper-types.ts';
+import { INVALID_URL } from '../sanitize/marker.ts';
+import type { Sanitizer } from '../sanitize/create-sanitizer.ts';
+import type { Severity } from '../types.ts';
+import { classifyAlert } from './detect.ts';
+import type { AlertmanagerAlert, AlertmanagerPayload } from './payload.ts';
+import { signalQuery, SIGNALS } from './signals.ts';
+
+/** The part of the sanitizer enrichment needs (core/sanitize's `createSanitizer` provides it). */
+export type AlertmanagerSanitizer = Pick<Sanitizer, 'text' | 'url' | 'labels' | 'annotations'>;
+
+/** Options of {@link enrichPayload}. Everything but `sanitize` has the runbook's defaults. */
+export interface EnrichOptions {
+  sanitize: AlertmanagerSanitizer;
+  links?: {
+    /** Base URL of the runtime triage dashboard; `var-pod=<pod>` is added when the alert names a pod. */
+    dashboard?: string;
+    /** Runbook for Codex Pooler alerts that carry no `runbook_url` annotation. */
+    runbook?: string;
+  };
+  names?: MetricNames;
+  selectors?: RunbookSelectors;
+  thresholds?: Thresholds;
+}
+
+/** One Alertmanager alert, ready for routing (`routable`) and for every channel (`item`). */
+export interface EnrichedAlert {
+  routable: RoutableAlert;
+  item: AlertItem;
+}
+
+/** Caps for text we build from sender data (vendor limits are applied later, per channel). */
+const MAX = { short: 256, summary: 2_048 } as const;
+
+const DEFAULT_SELECTORS: RunbookSelectors = RunbookSelectors.parse({});
+
+/** Alertmanager's zero time: an unset `endsAt`. */
+const ZERO_TIME = /^0001-01-01T/;
+
+/** `severity` label → ours: critical|warning|info; `error`/`page` page too; unknown ones go to chat. */
+export function severityOf(label: string | undefined): Severity {
+  switch (label?.trim().toLowerCase()) {
+    case 'critical':
+    case 'error':
+    case 'page':
+      return 'critical';
+    case 'info':
+    case 'none':
+      return 'info';
+    default:
+      return 'warning';
+  }
+}
+
+/**
+ * `am-<Alertmanager fingerprint>`, so it never collides with ours. Alertmanager's are 16 lowercase hex; anything
+ * else is hashed, since this identity leaves the system (PagerDuty `dedup_key`) and must not carry sender text.
+ */
+export function alertFingerprint(fingerprint: string): string {
+  if (/^[0-9a-f]{1,64}$/.test(fingerprint)) return `am-${fingerprint}`;
+  return `am-h${createHash('sha256').update(fingerprint, 'utf8').digest('hex').slice(0, 24)}`;
+}
+
+/** ISO-8601 in our canonical form (milliseconds, `Z`); the input is already validated RFC 3339. */
+function iso(ts: string): string {
+  const ms = Date.parse(ts);
+  return Number.isNaN(ms) ? ts : new Date(ms).toISOString();
+}
+
+/** Dashboard link: the base sanitized (scheme, host, path), its own query kept through `text`, plus `var-pod`. */
+function dashboardLink(base: string, pod: string | undefined, clean: AlertmanagerSanitizer): Link | undefined {
+  const safe = clean.url(base);
+  if (safe === INVALID_URL) return undefined;
+  let params: URLSearchParams;
+  try {
+    params = new URL(base).searchParams;
+  } catch {
+    return undefined;
+  }
+  if (pod !== undefined) params.set('var-pod', pod);
+  const query = clean.text(params.toString());
+  return { title: 'Dashboard', url: query === '' ? safe : `${safe}?${query}` };
+}
+
+function link(title: string, url: string | undefined, clean: AlertmanagerSanitizer): Link | undefined {
+  if (!url) return undefined;
+  const safe = clean.url(url);
+  return safe === INVALID_URL ? undefined : { title, url: safe };
+}
+
+/**
+ * Turn one Alertmanager alert into what our pipeline carries. Alerts about Codex Pooler get the runbook's hint,
+ * the PromQL of their signal (filled with the pod) and the dashboard link; others pass through un-enriched. Every
+ * string from the sender goes through the sanitizer; labels through its allowlist.
+ *
+ * Firing alerts carry `action: 'remind'`: Alertmanager re-sends the whole group on every notification, and the
+ * grouper turns an alert its receiver was never told about into a `trigger` by itself, so a repeat never re-pages.
+ */
+export function enrichAlert(alert: AlertmanagerAlert, payload: Pick<AlertmanagerPayload, 'receiver' | 'commonLabels' | 'commonAnnotations'>, opts: EnrichOptions): EnrichedAlert {
+  const clean = opts.sanitize;
+  const names = opts.names ?? defaultMetricNames;
+  const selectors = opts.selectors ?? DEFAULT_SELECTORS;
+  const raw: Record<string, string> = { ...payload.commonLabels, ...alert.labels };
+  const annotations = clean.annotations({ ...payload.commonAnnotations, ...alert.annotations });
+  const found = classifyAlert(raw, alert.generatorURL, { names, selectors });
+  const codex = found.match !== 'none';
+
+  const alertname = raw.alertname ? truncate(clean.text(raw.alertname), MAX.short) : '';
+  const podLabel = raw.pod ? truncate(clean.text(raw.pod), MAX.short) : undefined;
+  const pod = podLabel ?? (raw.instance ? truncate(clean.text(raw.instance), MAX.short) : '-');
+  const severity = severityOf(raw.severity);
+  const status = alert.status;
+  const rule = found.rule ?? (alertname || 'alertmanager');
+  const target = truncate(clean.text(`alertmanager/${payload.receiver}`), MAX.short);
+  const summary = truncate(clean.text(annotations.summary || annotations.description || alertname || rule), MAX.summary);
+  const signal = found.rule ? SIGNALS[found.rule] : undefined;
+  const promql =
+    found.rule && codex
+      ? clean.text(signalQuery(found.rule, { names, selectors, thresholds: opts.thresholds ?? defaultThresholds }, podLabel))
+      : '';
+
+  const links = [
+    link('Prometheus', alert.generatorURL, clean),
+    link('Runbook', annotations.runbook_url || (codex ? opts.links?.runbook : undefined), clean),
+    codex && opts.links?.dashboard ? dashboardLink(opts.links.dashboard, podLabel, clean) : link('Dashboard', annotations.dashboard_url, clean),
+  ].filter((l): l is Link => l !== undefined);
+
+  const labels = clean.labels({ ...raw, rule, pod, target, severity, status, source: 'alertmanager' });
+  const fingerprint = alertFingerprint(alert.fingerprint);
+  const endsAt = status === 'resolved' && !ZERO_TIME.test(alert.endsAt) ? iso(alert.endsAt) : undefined;
+  const item: AlertItem = {
+    fingerprint,
+    status,
+    severity,
+    rule,
+    pod,
+    target,
+    source: 'alertmanager',
+    title: truncate(`${rule} on ${pod}`, MAX.short),
+    summary,
+    hint: codex && signal ? signal.hint : '',
+    promql,
+    evidence: annotations.description && annotations.summary ? [{ name: 'description', value: annotations.description }] : [],
+    startsAt: iso(alert.startsAt),
+    ...(endsAt === undefined ? {} : { endsAt }),
+    links,
+    labels,
+  };
+  return {
+    routable: { fingerprint, status, action: status === 'firing' ? 'remind' : 'resolve', severity, labels: { ...labels } },
+    item,
+  };
+}
+
+/** Every alert of a webhook, in payload order. Pure: same payload and options, same output. */
+export function enrichPayload(payload: AlertmanagerPayload, opts: EnrichOptions): EnrichedAlert[] {
+  return payload.alerts.map((alert) => enrichAlert(alert, payload, opts));
+}

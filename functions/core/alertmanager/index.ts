@@ -1,0 +1,11 @@
+export { AlertmanagerAlert, AlertmanagerPayload, PAYLOAD_LIMITS, issuePath, parseAlertmanagerPayload } from './payload.ts';
+export type { PayloadParseResult } from './payload.ts';
+export { alertFingerprint, enrichAlert, enrichPayload, severityOf } from './enrich.ts';
+export type { AlertmanagerSanitizer, EnrichOptions, EnrichedAlert } from './enrich.ts';
+export { alertExpression, classifyAlert } from './detect.ts';
+export type { Classification, CodexMatch } from './detect.ts';
+export { ALERTNAME_PREFIX, RULE_IDS, isRuleId, metricRules, ruleForAlertname } from './rules.ts';
+export type { RuleId } from './rules.ts';
+export { SIGNALS, signalQuery } from './signals.ts';
+export type { Signal, SignalContext } from './signals.ts';
+export { webhookKey } from './idempotency.ts';

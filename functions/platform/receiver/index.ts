@@ -1,0 +1,10 @@
+export { startReceiver, ListenOptions } from './server.ts';
+export type { ReceiverOptions, RunningReceiver } from './server.ts';
+export { DEFAULT_MAX_BODY_BYTES, HEALTH_PATH, WEBHOOK_PATH, handleRequest, handleWebhook, logOutcome, preflight, processBody } from './handle-webhook.ts';
+export type { RequestHead } from './handle-webhook.ts';
+export type { Outcome, RequestHeaders, WebhookBatch, WebhookDeps, WebhookHandle, WebhookRequest, WebhookResponse } from './http-types.ts';
+export { challenge, isAuthorized, safeEqual } from './auth.ts';
+export type { ReceiverAuth } from './auth.ts';
+export { MAX_JSON_DEPTH, exceedsJsonDepth } from './json-depth.ts';
+export { readBody } from './read-body.ts';
+export type { BodyResult } from './read-body.ts';
