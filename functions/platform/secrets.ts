@@ -61,11 +61,14 @@ export class Secret {
 export type SecretEnv = Readonly<Record<string, string | undefined>>;
 
 type RefKind = SecretRef extends infer R ? (R extends R ? keyof R & string : never) : never;
-type RefOf<K extends RefKind> = Extract<SecretRef, Record<K, string>>;
+type RefOf<K extends RefKind> = Extract<SecretRef, Record<K, unknown>>;
+
+/** The AWS providers, loaded on first use so the local runtime never loads the AWS SDK. */
+const aws = () => import('./aws/secret-providers.ts').then((m) => m.defaultAwsSecretProviders());
 
 /**
- * One provider per ref kind. AWS kinds (Secrets Manager, SSM) will be added here once `SecretRef`
- * grows them; the `satisfies` keeps the map exhaustive over the union.
+ * One provider per ref kind; the `satisfies` keeps the map exhaustive over the union. The AWS kinds
+ * (Secrets Manager, SSM) live in `./aws/secret-providers.ts`, with a TTL cache for warm Lambdas.
  */
 const providers = {
   env: async (ref: RefOf<'env'>, env: SecretEnv): Promise<string> => {
@@ -82,15 +85,23 @@ const providers = {
       throw new ConfigError(`secret ${describeSecretRef(ref)}: file ${why}`, { cause });
     }
   },
+  secretsManager: async (ref: RefOf<'secretsManager'>): Promise<string> => (await aws()).secretsManager(ref),
+  ssm: async (ref: RefOf<'ssm'>): Promise<string> => (await aws()).ssm(ref),
 } satisfies { [K in RefKind]: (ref: RefOf<K>, env: SecretEnv) => Promise<string> };
 
-function kindOf(ref: SecretRef): RefKind {
-  return 'env' in ref ? 'env' : 'file';
+function fetchRaw(ref: SecretRef, env: SecretEnv): Promise<string> {
+  if ('env' in ref) return providers.env(ref, env);
+  if ('file' in ref) return providers.file(ref);
+  if ('secretsManager' in ref) return providers.secretsManager(ref);
+  return providers.ssm(ref);
 }
 
 /** A secret ref as text for messages: names where the secret lives, never its value. */
 export function describeSecretRef(ref: SecretRef): string {
-  return 'env' in ref ? `env:${ref.env}` : `file:${ref.file}`;
+  if ('env' in ref) return `env:${ref.env}`;
+  if ('file' in ref) return `file:${ref.file}`;
+  if ('secretsManager' in ref) return `secretsManager:${ref.secretsManager.id}${ref.secretsManager.key === undefined ? '' : `#${ref.secretsManager.key}`}`;
+  return `ssm:${ref.ssm.name}`;
 }
 
 /**
@@ -98,8 +109,7 @@ export function describeSecretRef(ref: SecretRef): string {
  * Kubernetes Secret often end with one). An empty or whitespace-only value is a ConfigError naming the ref.
  */
 export async function resolveSecret(ref: SecretRef, env: SecretEnv = process.env): Promise<Secret> {
-  const raw =
-    kindOf(ref) === 'env' ? await providers.env(ref as RefOf<'env'>, env) : await providers.file(ref as RefOf<'file'>);
+  const raw = await fetchRaw(ref, env);
   const value = raw.replace(/\r?\n$/, '');
   if (value.trim() === '') throw new ConfigError(`secret ${describeSecretRef(ref)} is empty`);
   return new Secret(value);

@@ -1,0 +1,21 @@
+import { StateError } from '../errors.ts';
+
+/**
+ * A conditional write lost: another writer committed since this one read (`version` moved). The caller
+ * reloads and re-applies its change, or gives up the round (the other invocation already did it).
+ */
+export class StateConflictError extends StateError {
+  override name = 'StateConflictError';
+  /** The version this writer based its change on (0 = expected no item). */
+  readonly expectedVersion: number;
+
+  constructor(key: string, expectedVersion: number, options?: { cause?: unknown }) {
+    super(`state ${key}: version moved (expected ${expectedVersion}); another writer committed first`, key, options);
+    this.expectedVersion = expectedVersion;
+  }
+}
+
+/** Whether an AWS SDK error is a failed `ConditionExpression`. */
+export function isConditionalCheckFailed(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ConditionalCheckFailedException';
+}
