@@ -4,6 +4,7 @@ import { Duration } from './duration.ts';
 import { SecretRef } from './secret-ref.ts';
 import { DeliveryConfig, Links, Receiver, checkReceivers, defaultReceivers, defaultRouting } from './alerting.ts';
 import { RoutingConfig } from '../core/routing/index.ts';
+import { ReceiverConfig } from './receiver.ts';
 
 export { Duration } from './duration.ts';
 
@@ -45,7 +46,10 @@ export type AlertPolicy = z.infer<typeof AlertPolicy>;
 
 const ConfigShape = z
   .object({
-    targets: z.array(Target).min(1),
+    /** What the probe scrapes; may be empty when pooler-watch only receives Alertmanager webhooks. */
+    targets: z.array(Target).default([]),
+    /** Serve the Alertmanager webhook receiver (`POST /alertmanager`, `GET /healthz`) beside the probe loop. */
+    receiver: ReceiverConfig.optional(),
     interval: Duration.default(30_000),
     alerting: AlertPolicy.default(AlertPolicy.parse({})),
     metricNames: MetricNames.default(MetricNames.parse({})),
@@ -71,6 +75,9 @@ export const Config = ConfigShape.transform((c, ctx) => {
   const receivers = c.receivers.length > 0 ? c.receivers : defaultReceivers(c.state.dir);
   const routing = c.routing ?? defaultRouting(receivers);
   for (const issue of checkReceivers(receivers, routing)) ctx.issues.push(issue);
+  if (c.targets.length === 0 && !c.receiver) {
+    ctx.issues.push({ code: 'custom', path: ['targets'], message: 'configure at least one target, or the receiver', input: c.targets });
+  }
   return { ...c, receivers, routing };
 });
 export type Config = z.infer<typeof Config>;

@@ -6,9 +6,9 @@ import { createChannel } from '../channels/registry.ts';
 import type { AlertState, Transition } from '../core/alerts/index.ts';
 import { buildNotification, renderProbeAlert } from '../core/render/render.ts';
 import type { AlertItem } from '../core/render/types.ts';
-import { emptyGrouperState, markGroupSent, planNotifications, type GroupBatch, type GrouperState, type RoutableAlert } from '../core/routing/index.ts';
+import { activeSilence, emptyGrouperState, isInhibited, markGroupSent, matchRoutes, planNotifications, type GroupBatch, type GrouperState, type RoutableAlert } from '../core/routing/index.ts';
 import { createSanitizer, type Sanitizer } from '../core/sanitize/index.ts';
-import { FileLedger, Outbox, type DeliveryJob, type DrainResult } from '../platform/delivery/index.ts';
+import { FileLedger, Outbox, type DeliveryJob, type DrainResult, type Ledger } from '../platform/delivery/index.ts';
 import { sendHttp } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
 import { registeredSecretValues, resolveSecret } from '../platform/secrets.ts';
@@ -43,6 +43,7 @@ export class Notifier {
   readonly outbox: Outbox;
   readonly #channels: Map<string, Channel>;
   readonly #receivers: Map<string, Receiver>;
+  readonly #ledger: Ledger;
 
   private constructor(
     private readonly opts: NotifierOptions,
@@ -53,10 +54,11 @@ export class Notifier {
     this.#grouper = opts.grouper ?? emptyGrouperState();
     this.#channels = channels;
     this.#receivers = new Map(config.receivers.map((r) => [r.name, r]));
+    this.#ledger = new FileLedger(join(dir, 'ledger.json'), { logger, ...(opts.now ? { now: opts.now } : {}) });
     this.outbox = new Outbox({
       path: join(dir, 'outbox.jsonl'),
       deadLetterPath: join(dir, 'dead-letter.jsonl'),
-      ledger: new FileLedger(join(dir, 'ledger.json'), { logger, ...(opts.now ? { now: opts.now } : {}) }),
+      ledger: this.#ledger,
       logger,
       concurrency: config.delivery.concurrency,
       jobBudgetMs: config.delivery.deadline,
@@ -137,6 +139,41 @@ export class Notifier {
       notification,
       enqueuedAt: new Date(now).toISOString(),
     };
+  }
+
+  /**
+   * Alerts from an in-cluster Alertmanager: already grouped and timed by it, so they skip our grouper and go
+   * straight through route matching, silences and inhibition to the outbox — one notification per receiver.
+   * Resolves once the jobs are durable (the webhook answers 2xx only then); `key` makes a retried webhook a no-op.
+   */
+  async routeExternal(batch: { key: string; alerts: Array<{ routable: RoutableAlert; item: AlertItem }> }, now: number): Promise<'accepted' | 'duplicate'> {
+    const marker = `webhook:${batch.key}`;
+    if (await this.#ledger.has(marker)) return 'duplicate';
+    const { routing } = this.opts.config;
+    const firing = batch.alerts.filter((a) => a.routable.status === 'firing').map((a) => a.routable.labels);
+    const perReceiver = new Map<string, { fallback?: string; items: AlertItem[] }>();
+    for (const { routable: r, item } of batch.alerts) {
+      const silence = activeSilence(r.labels, routing.silences, now);
+      if (silence || (r.status === 'firing' && isInhibited(r.labels, firing, routing.inhibitRules))) {
+        this.opts.logger.info('alert muted', { fingerprint: r.fingerprint, reason: silence ? 'silenced' : 'inhibited' });
+        continue;
+      }
+      for (const route of matchRoutes(r.labels, routing.route)) {
+        if (r.status === 'resolved' && this.#receivers.get(route.receiver)?.sendResolved === false) continue;
+        const entry = perReceiver.get(route.receiver) ?? { ...(route.fallback ? { fallback: route.fallback } : {}), items: [] };
+        // Alertmanager re-sends a group on its own repeat: to us every firing alert in it is news to pass on.
+        entry.items.push({ ...item, action: r.status === 'firing' ? 'trigger' : 'resolve' });
+        perReceiver.set(route.receiver, entry);
+      }
+    }
+    const jobs: DeliveryJob[] = [...perReceiver].map(([receiver, { fallback, items }]) => {
+      const kind = items.some((i) => i.status === 'firing') ? 'trigger' : 'resolve';
+      const notification = buildNotification({ receiver, groupKey: batch.key, kind, alerts: items, transitionTimes: Object.fromEntries(items.map((i) => [i.fingerprint, i.startsAt])), now });
+      return { id: notification.id, receiver, ...(fallback ? { fallback } : {}), notification, enqueuedAt: new Date(now).toISOString() };
+    });
+    if (jobs.length > 0) await this.outbox.enqueue(jobs);
+    await this.#ledger.record(marker);
+    return 'accepted';
   }
 
   /** Delivers everything pending (this round's jobs and any left by an earlier run). */

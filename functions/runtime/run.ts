@@ -11,6 +11,7 @@ import { Notifier } from './notifier.ts';
 import { afterRound } from './deliver.ts';
 import type { TransitionSink } from './sinks.ts';
 import { sleep } from './sleep.ts';
+import { startWebhookServer } from './webhook-server.ts';
 
 /** What `run` persists between rounds and restarts. */
 export interface RunState {
@@ -29,6 +30,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   now?: () => number;
   env?: NodeJS.ProcessEnv;
+  /** Called once the loop is set up (tests use it to learn the receiver's port). */
+  onReady?: (info: { receiverUrl?: string }) => void;
 }
 
 /**
@@ -45,22 +48,63 @@ export async function runLoop(opts: RunOptions): Promise<number> {
     const notifier = await Notifier.create({ config, logger: opts.logger, out: opts.out, env: opts.env, now: opts.now, grouper: saved?.grouper });
     const watcher = buildWatcher(config, saved?.watch);
     const now = opts.now ?? Date.now;
-    let rounds = 0;
-    while (!opts.signal?.aborted) {
-      const started = now();
-      const result = await probeRound(targets, watcher, now, opts.signal);
-      for (const scrape of result.scrapes) {
-        const name = scrape.ok ? scrape.snapshot.target : scrape.finding.target;
-        opts.logger.info('scrape', { target: name, ok: scrape.ok, durationMs: scrape.durationMs, bytes: scrape.bytes, ...(scrape.ok ? {} : { reason: scrape.reason }) });
-      }
-      await afterRound(result.transitions, result.now, { watcher, notifier, sinks: opts.sinks, logger: opts.logger, drainDeadlineMs: started + config.interval });
-      await store.save({ watch: watcher.dump(), grouper: notifier.grouperState() });
-      rounds += 1;
-      if (opts.rounds !== undefined && rounds >= opts.rounds) break;
-      await sleep(Math.max(0, config.interval - (now() - started)), opts.signal);
+    const background = serialDrain(() => notifier.drain({ deadlineMs: now() + config.delivery.deadline }), opts.logger);
+    const server = await startWebhookServer({ config, notifier, logger: opts.logger, env: opts.env ?? process.env, now, onAccepted: background.kick });
+    if (server) opts.logger.info('alertmanager receiver listening', { url: `${server.url}/alertmanager` });
+    opts.onReady?.({ receiverUrl: server?.url });
+    try {
+      return await loop(opts, { store, targets, watcher, notifier, now });
+    } finally {
+      await server?.close();
+      await background.idle();
     }
-    return rounds;
   } finally {
     await release();
   }
+}
+
+async function loop(
+  opts: RunOptions,
+  deps: { store: JsonFileStateStore<RunState>; targets: Awaited<ReturnType<typeof resolveTargets>>; watcher: ReturnType<typeof buildWatcher>; notifier: Notifier; now: () => number },
+): Promise<number> {
+  const { config } = opts;
+  const { store, targets, watcher, notifier, now } = deps;
+  let rounds = 0;
+  while (!opts.signal?.aborted) {
+    const started = now();
+    const result = await probeRound(targets, watcher, now, opts.signal);
+    for (const scrape of result.scrapes) {
+      const name = scrape.ok ? scrape.snapshot.target : scrape.finding.target;
+      opts.logger.info('scrape', { target: name, ok: scrape.ok, durationMs: scrape.durationMs, bytes: scrape.bytes, ...(scrape.ok ? {} : { reason: scrape.reason }) });
+    }
+    await afterRound(result.transitions, result.now, { watcher, notifier, sinks: opts.sinks, logger: opts.logger, drainDeadlineMs: started + config.interval });
+    await store.save({ watch: watcher.dump(), grouper: notifier.grouperState() });
+    rounds += 1;
+    if (opts.rounds !== undefined && rounds >= opts.rounds) break;
+    await sleep(Math.max(0, config.interval - (now() - started)), opts.signal);
+  }
+  return rounds;
+}
+
+/** Runs drains one at a time; a kick during a drain schedules exactly one more, so nothing waits for the next round. */
+function serialDrain(drain: () => Promise<unknown>, logger: Logger) {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const run = (): Promise<void> =>
+    drain()
+      .catch((err: unknown) => logger.error('background delivery failed', { error: (err as Error)?.name ?? 'error' }))
+      .then(() => {
+        if (again) {
+          again = false;
+          return run();
+        }
+        running = undefined;
+      });
+  return {
+    kick() {
+      if (running) again = true;
+      else running = run();
+    },
+    idle: () => running ?? Promise.resolve(),
+  };
 }
