@@ -1,9 +1,11 @@
 // `npm run bench`: every benchmark side by side with its baseline, in one run. Numbers go in the README.
 import { benchParser } from './parser.ts';
+import { benchReceiver } from './receiver.ts';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<unknown>> = {
   parser: benchParser,
+  receiver: benchReceiver,
 };
 
 for (const [name, run] of Object.entries(benches)) {

@@ -38,7 +38,7 @@ export interface Sanitizer {
  */
 export function createSanitizer(options: SanitizerOptions): Sanitizer {
   const forms = literalForms(options.secrets, options.minSecretLength ?? DEFAULT_MIN_SECRET_LENGTH);
-  const text = (s: string): string => redactPatterns(redactLiterals(s, forms));
+  const text = memoize((s: string): string => redactPatterns(redactLiterals(s, forms)));
   const hash = new Set(options.hashLabels ?? []);
   const labelPolicy = { allow: new Set(options.labelAllowlist ?? DEFAULT_LABEL_ALLOWLIST), hash, labelNames: true, text };
   const annotationPolicy = { allow: new Set(options.annotationAllowlist ?? DEFAULT_ANNOTATION_ALLOWLIST), hash: new Set<string>(), labelNames: false, text };
@@ -48,5 +48,26 @@ export function createSanitizer(options: SanitizerOptions): Sanitizer {
     labels: (l) => filterKeys(l, labelPolicy),
     annotations: (a) => filterKeys(a, annotationPolicy),
     deep: (value) => deepSanitize(value, text),
+  };
+}
+
+const MEMO_ENTRIES = 4096;
+const MEMO_MAX_LENGTH = 2048;
+
+/**
+ * Alert text repeats (the same pod names, rules, annotations on every webhook and round), and the pattern pass is
+ * the receiver's hottest code: remember recent results. Pure function, so a cache hit is always right; bounded in
+ * entries and in the length of what is cached, oldest evicted first.
+ */
+function memoize(fn: (s: string) => string): (s: string) => string {
+  const cache = new Map<string, string>();
+  return (s) => {
+    if (s.length > MEMO_MAX_LENGTH) return fn(s);
+    const hit = cache.get(s);
+    if (hit !== undefined) return hit;
+    const out = fn(s);
+    if (cache.size >= MEMO_ENTRIES) cache.delete(cache.keys().next().value as string);
+    cache.set(s, out);
+    return out;
   };
 }

@@ -32,10 +32,27 @@ export interface OutboxRead {
  * twice while pending counts once.
  */
 export class OutboxFile {
+  #pending: { lines: string[]; done: Promise<void> } | undefined;
+  #writing: Promise<unknown> = Promise.resolve();
+
   constructor(readonly path: string) {}
 
+  /**
+   * Group commit: appends that arrive while a write is in flight join the next one, so a burst of webhooks costs
+   * one lock and one fsync per batch instead of per request. Each caller resolves only once its lines are on disk.
+   */
   append(lines: readonly OutboxEntry[]): Promise<void> {
-    return withFileLock(`${this.path}.lock`, () => appendDurable(this.path, lines.map((l) => JSON.stringify(l))));
+    if (!this.#pending) {
+      const batch: { lines: string[]; done: Promise<void> } = { lines: [], done: Promise.resolve() };
+      batch.done = this.#writing.then(() => {
+        this.#pending = undefined;
+        return withFileLock(`${this.path}.lock`, () => appendDurable(this.path, batch.lines));
+      });
+      this.#writing = batch.done.catch(() => undefined);
+      this.#pending = batch;
+    }
+    this.#pending.lines.push(...lines.map((l) => JSON.stringify(l)));
+    return this.#pending.done;
   }
 
   markDone(id: string, outcome: DoneOutcome, at: string): Promise<void> {
