@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile, rename } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-file.ts';
 import { StateError } from './errors.ts';
 
 /** Port for persisted state (alert states, dedup marks). Adapters: memory, JSON file, later DynamoDB. */
@@ -83,7 +82,7 @@ export class JsonFileStateStore<T> implements StateStore<T> {
         );
       }
       const stored: StoredState<T> = { version: this.#version + 1, savedAt: this.#now(), value };
-      await this.#writeAtomic(`${JSON.stringify(stored, null, 2)}\n`);
+      await writeFileAtomic(this.path, `${JSON.stringify(stored, null, 2)}\n`);
       this.#version = stored.version;
     });
   }
@@ -128,40 +127,5 @@ export class JsonFileStateStore<T> implements StateStore<T> {
       this.#version = 0;
       throw new StateError(`state file ${this.path} is corrupt (${why}); moved aside to ${aside}`, this.path, { cause });
     }
-  }
-
-  async #writeAtomic(content: string): Promise<void> {
-    const dir = dirname(this.path);
-    await mkdir(dir, { recursive: true });
-    const tmp = join(dir, `.${basename(this.path)}.${process.pid}.${randomUUID()}.tmp`);
-    try {
-      const fh = await open(tmp, 'wx', 0o600);
-      try {
-        await fh.writeFile(content, 'utf8');
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, this.path);
-    } catch (cause) {
-      await unlink(tmp).catch(() => undefined);
-      const code = (cause as NodeJS.ErrnoException).code;
-      throw new StateError(`cannot write state file ${this.path} (${code ?? 'error'})`, this.path, { cause });
-    }
-    await syncDir(dir);
-  }
-}
-
-// Makes the rename itself durable; some platforms (Windows) cannot open a directory, which is fine.
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const fh = await open(dir, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    // best effort
   }
 }

@@ -1,13 +1,2 @@
 /** Waits `ms`, or less if the signal aborts first; never rejects, so a shutdown is just an early wake-up. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+export { abortableSleep as sleep } from '../platform/delivery/retry.ts';

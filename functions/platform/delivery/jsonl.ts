@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { z } from 'zod';
+import { syncDir } from '../atomic-file.ts';
 import { StateError } from '../errors.ts';
 
 /** A line that could not be read back, by 1-based line number; the reason never quotes the line. */
@@ -85,36 +85,4 @@ export async function appendDurable(path: string, lines: readonly string[]): Pro
   }
 }
 
-/** Replaces a file atomically (temp file, fsync, rename, fsync dir), as JsonFileStateStore does. */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
-  try {
-    const fh = await open(tmp, 'wx', 0o600);
-    try {
-      await fh.writeFile(content, 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (cause) {
-    await unlink(tmp).catch(() => undefined);
-    throw new StateError(`cannot write ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, path, { cause });
-  }
-  await syncDir(dir);
-}
-
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const fh = await open(dir, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    // best effort (Windows cannot open a directory)
-  }
-}
+export { writeFileAtomic } from '../atomic-file.ts';
