@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { inspect } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelDeps } from '../../functions/channels/channel.ts';
+import { describe, expect, it } from 'vitest';
 import {
   buildGoogleChatPayload,
   createGoogleChatChannel,
@@ -9,36 +6,17 @@ import {
   LIMITS,
   type GoogleChatPayload,
 } from '../../functions/channels/google-chat.ts';
-import { ChannelError } from '../../functions/platform/errors.ts';
-import { sendHttp, type HttpRequest } from '../../functions/platform/http.ts';
-import { resolveSecret } from '../../functions/platform/secrets.ts';
-import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts';
+import { bytes, chars, classifiesStatuses, expectNoSecret, failure, golden, makeDeps, sendCtx as ctx, useCaptureServer } from '../helpers/channel-contract.ts';
 import { alertItem, hugeNotification, notification, resolvedNotification } from '../helpers/notifications.ts';
 
-const golden = (file: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/channels/${file}`, import.meta.url), 'utf8'));
 const KEY = 'AIzaSy-GCHAT-KEY-0123456789';
 const TOKEN = 'gchat-TOKEN-abcdef987654';
-const NOW = Date.parse('2026-11-24T12:00:00Z');
-
-function makeDeps(env: Record<string, string>): ChannelDeps & { calls: HttpRequest[] } {
-  const calls: HttpRequest[] = [];
-  return {
-    calls,
-    resolveSecret: (ref) => resolveSecret(ref, env),
-    http: (req, now) => {
-      calls.push(req);
-      return sendHttp(req, now);
-    },
-    now: () => NOW,
-  };
-}
 
 async function channelFor(baseUrl: string, extra: Partial<GoogleChatConfig> = {}) {
   const config = GoogleChatConfig.parse({ type: 'google-chat', webhookUrl: { env: 'GCHAT_URL' }, ...extra });
   const deps = makeDeps({ GCHAT_URL: `${baseUrl}/v1/spaces/AAAAbCdEfG/messages?key=${KEY}&token=${TOKEN}` });
   return { channel: await createGoogleChatChannel('team-chat', config, deps), deps };
 }
-const ctx = (timeoutMs = 2_000) => ({ signal: new AbortController().signal, timeoutMs });
 const widgetsOf = (p: GoogleChatPayload) => p.cardsV2.flatMap((c) => c.card.sections.flatMap((s) => s.widgets));
 /** Every string a card renders as HTML: section headers, paragraphs, decorated texts and labels. */
 function htmlStrings(p: GoogleChatPayload): string[] {
@@ -56,15 +34,15 @@ function htmlStrings(p: GoogleChatPayload): string[] {
 }
 
 function assertLimits(p: GoogleChatPayload): void {
-  expect(Buffer.byteLength(JSON.stringify(p), 'utf8')).toBeLessThanOrEqual(LIMITS.messageBytes.max);
+  expect(bytes(p)).toBeLessThanOrEqual(LIMITS.messageBytes.max);
   for (const c of p.cardsV2) expect(c.card.sections.reduce((n, s) => n + s.widgets.length, 0)).toBeLessThanOrEqual(LIMITS.widgetsPerCard.max);
-  if (p.thread) expect(Array.from(p.thread.threadKey).length).toBeLessThanOrEqual(LIMITS.threadKey.max);
+  if (p.thread) expect(chars(p.thread.threadKey)).toBeLessThanOrEqual(LIMITS.threadKey.max);
 }
 
 describe('buildGoogleChatPayload', () => {
   it('matches the golden payload (firing and resolved)', () => {
-    expect(buildGoogleChatPayload(notification())).toEqual(golden('google-chat.golden.json'));
-    expect(buildGoogleChatPayload(resolvedNotification())).toEqual(golden('google-chat.resolved.golden.json'));
+    expect(buildGoogleChatPayload(notification())).toEqual(golden('google-chat'));
+    expect(buildGoogleChatPayload(resolvedNotification())).toEqual(golden('google-chat', 'resolved'));
   });
 
   it('threads by group key so the resolve lands under its trigger', () => {
@@ -130,18 +108,13 @@ describe('buildGoogleChatPayload', () => {
 });
 
 describe('Google Chat channel over HTTP', () => {
-  let server: CaptureServer;
-  beforeAll(async () => {
-    server = await startCaptureServer({ status: 200, body: { name: 'spaces/AAAAbCdEfG/messages/m1', thread: { name: 'spaces/AAAAbCdEfG/threads/t1' } } });
-  });
-  afterAll(() => server.close());
+  const server = useCaptureServer({ status: 200, body: { name: 'spaces/AAAAbCdEfG/messages/m1', thread: { name: 'spaces/AAAAbCdEfG/threads/t1' } } });
 
   it('POSTs the card message with key/token kept and the reply option when threading', async () => {
     const { channel } = await channelFor(server.url, { threadByAlert: true });
-    const before = server.requests.length;
     const receipt = await channel.send(hugeNotification(), ctx());
     expect(receipt).toEqual({ messageName: 'spaces/AAAAbCdEfG/messages/m1', threadName: 'spaces/AAAAbCdEfG/threads/t1' });
-    const req = server.requests[before]!;
+    const req = server.requests[0]!;
     expect(req.method).toBe('POST');
     const url = new URL(req.path, server.url);
     expect(url.pathname).toBe('/v1/spaces/AAAAbCdEfG/messages');
@@ -163,50 +136,27 @@ describe('Google Chat channel over HTTP', () => {
     expect(new URL(server.requests.at(-1)!.path, server.url).searchParams.has('messageReplyOption')).toBe(false);
   });
 
-  const table: Array<[number, 'ok' | boolean]> = [
-    [200, 'ok'], [201, 'ok'], [202, 'ok'], [204, 'ok'],
-    [400, false], [401, false], [403, false], [404, false], [408, true], [413, false], [429, true], [500, true], [502, true], [503, true],
-  ];
-  it.each(table)('HTTP %i → %s', async (status, expected) => {
-    const { channel } = await channelFor(server.url);
-    server.script(
+  classifiesStatuses({
+    channel: 'google-chat',
+    makeChannel: async (url) => (await channelFor(url)).channel,
+    respond: (status) =>
       status === 429
-        ? { status, headers: { 'retry-after': '7' }, body: { error: { code: 429, status: 'RESOURCE_EXHAUSTED' } } }
-        : { status, body: status < 300 ? { name: 'spaces/x/messages/y' } : { error: { code: status, status: 'INVALID_ARGUMENT' } } },
-    );
-    const run = channel.send(notification(), ctx());
-    if (expected === 'ok') return void (await expect(run).resolves.not.toThrow());
-    const err = await run.catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ChannelError);
-    expect(err).toMatchObject({ channel: 'google-chat', status, retryable: expected });
-    expect((err as ChannelError).retryAfterMs).toBe(status === 429 ? 7_000 : undefined);
-  });
-
-  it('network error (closed port) and timeout are retryable', async () => {
-    const closed = await startCaptureServer();
-    const url = closed.url;
-    await closed.close();
-    const refused = await (await channelFor(url)).channel.send(notification(), ctx()).catch((e: unknown) => e);
-    expect(refused).toMatchObject({ name: 'ChannelError', retryable: true, status: undefined });
-    server.script({ status: 200, delayMs: 1_000 });
-    const slow = await (await channelFor(server.url)).channel.send(notification(), ctx(150)).catch((e: unknown) => e);
-    expect(slow).toMatchObject({ name: 'ChannelError', retryable: true, reason: 'timeout' });
+        ? { body: { error: { code: 429, status: 'RESOURCE_EXHAUSTED' } } }
+        : { body: status < 300 ? { name: 'spaces/x/messages/y' } : { error: { code: status, status: 'INVALID_ARGUMENT' } } },
+    retryAfterSeconds: 7,
+    timeoutMs: 150,
+    timeoutVia: 'ctx',
   });
 
   it('never leaks the webhook key or token into errors or the payload', async () => {
     const { channel, deps } = await channelFor(server.url, { threadByAlert: true });
     for (const status of [400, 403, 503]) {
       server.script({ status, body: `invalid key=${KEY}&token=${TOKEN}` });
-      const err = await channel.send(notification(), ctx()).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ChannelError);
-      for (const text of [(err as Error).message, JSON.stringify(err), String(err), inspect(err, { depth: 5 }), (err as Error).stack ?? '']) {
-        expect(text).not.toContain(KEY);
-        expect(text).not.toContain(TOKEN);
-      }
+      expectNoSecret(await failure(channel.send(notification(), ctx())), [KEY, TOKEN]);
     }
     const last = deps.calls.at(-1)!;
-    expect(JSON.stringify(last.body)).not.toContain(KEY);
-    expect(inspect(last)).not.toContain(TOKEN);
+    expectNoSecret(last.body, [KEY, TOKEN]);
+    expectNoSecret(last, [KEY, TOKEN]);
     expect(server.requests.at(-1)!.path).toContain(TOKEN);
   });
 });

@@ -1,30 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { inspect } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildPagerDutyPayload, createPagerDutyChannel, LIMITS, PagerDutyConfig } from '../../functions/channels/pagerduty.ts';
-import type { ChannelDeps } from '../../functions/channels/channel.ts';
-import type { SecretRef } from '../../functions/config/schema.ts';
-import { ChannelError } from '../../functions/platform/errors.ts';
-import { sendHttp } from '../../functions/platform/http.ts';
-import { Secret } from '../../functions/platform/secrets.ts';
-import { startCaptureServer } from '../helpers/capture-server.ts';
-import type { CaptureServer } from '../helpers/capture-server.ts';
-import { serve } from '../helpers/servers.ts';
+import { bytes, chars, classifiesStatuses, expectNoSecret, failure, golden, makeDeps as deps, sendCtx as ctx, useCaptureServer } from '../helpers/channel-contract.ts';
 import { alertItem, hugeNotification, notification, resolvedNotification } from '../helpers/notifications.ts';
 
 const ROUTING_KEY = 'R0UTE5ECRETa1b2c3d4e5f6a7b8c9d0e'; // 32 chars, like a real integration key
-const golden = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/channels/${name}`, import.meta.url), 'utf8')) as unknown;
-const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v), 'utf8');
-const chars = (s: string) => Array.from(s).length;
-const ctx = (timeoutMs = 5_000) => ({ signal: new AbortController().signal, timeoutMs });
-
-function makeDeps(): ChannelDeps & { http: ReturnType<typeof vi.fn<typeof sendHttp>> } {
-  return {
-    resolveSecret: async (ref: SecretRef) => new Secret('env' in ref && ref.env === 'PD_KEY' ? ROUTING_KEY : 'unknown'),
-    http: vi.fn(sendHttp),
-    now: () => Date.parse('2026-11-24T12:00:00Z'),
-  };
-}
+const makeDeps = () => deps({ PD_KEY: ROUTING_KEY });
 
 const config = (baseUrl: string, extra: Partial<PagerDutyConfig> = {}) =>
   PagerDutyConfig.parse({ type: 'pagerduty', routingKey: { env: 'PD_KEY' }, baseUrl, ...extra });
@@ -41,18 +21,18 @@ describe('PagerDuty config', () => {
     deps.http.mockResolvedValue({ status: 202, headers: {}, data: {} });
     const ch = await createPagerDutyChannel('pd', PagerDutyConfig.parse({ type: 'pagerduty', routingKey: { env: 'PD_KEY' }, region: 'eu' }), deps);
     await ch.send(notification(), ctx());
-    expect(String(deps.http.mock.calls[0]![0].url)).toBe('https://events.eu.pagerduty.com/v2/enqueue');
+    expect(String(deps.calls[0]!.url)).toBe('https://events.eu.pagerduty.com/v2/enqueue');
   });
 });
 
 describe('buildPagerDutyPayload', () => {
   it('matches the golden trigger event', () => {
-    expect(buildPagerDutyPayload(notification())).toEqual(golden('pagerduty.golden.json'));
+    expect(buildPagerDutyPayload(notification())).toEqual(golden('pagerduty'));
   });
 
   it('matches the golden resolve event (same dedup_key as the trigger)', () => {
     const resolve = buildPagerDutyPayload(resolvedNotification());
-    expect(resolve).toEqual(golden('pagerduty-resolved.golden.json'));
+    expect(resolve).toEqual(golden('pagerduty', 'resolved'));
     expect(resolve[0]!.dedup_key).toBe(buildPagerDutyPayload(notification())[0]!.dedup_key);
   });
 
@@ -107,18 +87,7 @@ describe('PagerDuty limits', () => {
 });
 
 describe('PagerDuty over HTTP', () => {
-  let server: CaptureServer;
-  let closedUrl: string;
-  beforeAll(async () => {
-    server = await startCaptureServer({ status: 202, body: { status: 'success', message: 'Event processed', dedup_key: 'x' } });
-    const gone = await serve(() => {});
-    closedUrl = gone.url;
-    await gone.close();
-  });
-  afterAll(() => server.close());
-  beforeEach(() => {
-    server.requests.length = 0;
-  });
+  const server = useCaptureServer({ status: 202, body: { status: 'success', message: 'Event processed', dedup_key: 'x' } });
 
   it('sends the documented request: POST /v2/enqueue, JSON, routing_key in the body, sequential events', async () => {
     const deps = makeDeps();
@@ -145,35 +114,12 @@ describe('PagerDuty over HTTP', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  const table: Array<[string, { status: number; headers?: Record<string, string> } | 'network' | 'timeout', 'ok' | { retryable: boolean; status?: number; retryAfterMs?: number; reason?: string }]> = [
-    ['200', { status: 200 }, 'ok'],
-    ['201', { status: 201 }, 'ok'],
-    ['202', { status: 202 }, 'ok'],
-    ['204', { status: 204 }, 'ok'],
-    ['400', { status: 400 }, { retryable: false, status: 400 }],
-    ['401', { status: 401 }, { retryable: false, status: 401 }],
-    ['403', { status: 403 }, { retryable: false, status: 403 }],
-    ['404', { status: 404 }, { retryable: false, status: 404 }],
-    ['408', { status: 408 }, { retryable: true, status: 408 }],
-    ['413', { status: 413 }, { retryable: false, status: 413 }],
-    ['429 + Retry-After', { status: 429, headers: { 'retry-after': '30' } }, { retryable: true, status: 429, retryAfterMs: 30_000 }],
-    ['500', { status: 500 }, { retryable: true, status: 500 }],
-    ['502', { status: 502 }, { retryable: true, status: 502 }],
-    ['503', { status: 503 }, { retryable: true, status: 503 }],
-    ['network error', 'network', { retryable: true, status: undefined }],
-    ['timeout', 'timeout', { retryable: true, status: undefined, reason: 'timeout' }],
-  ];
-  it.each(table)('%s', async (_label, answer, expected) => {
-    let url = server.url;
-    if (answer === 'network') url = closedUrl;
-    else if (answer === 'timeout') server.script({ status: 202, delayMs: 1_000 });
-    else server.script({ ...answer, body: { status: 'x' } });
-    const ch = await createPagerDutyChannel('pd', config(url, { timeoutMs: 200 }), makeDeps());
-    const result = ch.send(notification(), ctx());
-    if (expected === 'ok') return expect(result).resolves.toBeUndefined();
-    const err = await result.then(() => undefined, (e: unknown) => e);
-    expect(err).toBeInstanceOf(ChannelError);
-    expect(err).toMatchObject({ channel: 'pagerduty', ...expected });
+  classifiesStatuses({
+    channel: 'pagerduty',
+    makeChannel: (url, timeoutMs) => createPagerDutyChannel('pd', config(url, { timeoutMs }), makeDeps()),
+    respond: () => ({ body: { status: 'x' } }),
+    okStatus: 202,
+    expectOk: (receipt) => expect(receipt).toBeUndefined(),
   });
 
   it('never leaks the routing key into errors; only the body PagerDuty requires carries it', async () => {
@@ -185,11 +131,7 @@ describe('PagerDuty over HTTP', () => {
     for (const f of failures) {
       server.script(f);
       const ch = await createPagerDutyChannel('pd', config(server.url), makeDeps());
-      const err = await ch.send(notification(), ctx()).then(() => undefined, (e: unknown) => e);
-      expect(err).toBeInstanceOf(ChannelError);
-      for (const text of [(err as Error).message, JSON.stringify(err), String(err), inspect(err, { depth: 5 }), (err as Error).stack ?? '']) {
-        expect(text).not.toContain(ROUTING_KEY);
-      }
+      expectNoSecret(await failure(ch.send(notification(), ctx())), ROUTING_KEY);
     }
     for (const req of server.requests) {
       expect((req.json as { routing_key: string }).routing_key).toBe(ROUTING_KEY);
@@ -197,8 +139,7 @@ describe('PagerDuty over HTTP', () => {
       expect(JSON.stringify(req.headers)).not.toContain(ROUTING_KEY);
     }
     expect(JSON.stringify(buildPagerDutyPayload(notification()))).not.toContain(ROUTING_KEY);
-    const ch = await createPagerDutyChannel('pd', config(closedUrl), makeDeps());
-    const netErr = await ch.send(notification(), ctx()).then(() => undefined, (e: unknown) => e);
-    expect(inspect(netErr) + String(netErr) + JSON.stringify(netErr)).not.toContain(ROUTING_KEY);
+    const ch = await createPagerDutyChannel('pd', config(server.closedUrl), makeDeps());
+    expectNoSecret(await failure(ch.send(notification(), ctx())), ROUTING_KEY);
   });
 });

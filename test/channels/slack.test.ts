@@ -1,45 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { inspect } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelDeps, SendContext } from '../../functions/channels/channel.ts';
+import { describe, expect, it } from 'vitest';
 import { buildSlackPayload, createSlackChannel, LIMITS, SlackConfig, type SlackPayload } from '../../functions/channels/slack.ts';
-import { ChannelError } from '../../functions/platform/errors.ts';
-import { sendHttp } from '../../functions/platform/http.ts';
-import { resolveSecret } from '../../functions/platform/secrets.ts';
-import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts';
+import type { ChannelError } from '../../functions/platform/errors.ts';
+import { chars, classifiesStatuses, expectNoSecret, failure, golden, makeDeps, outcome, sendCtx as ctx, useCaptureServer } from '../helpers/channel-contract.ts';
 import { alertItem, hugeNotification, notification, resolvedNotification } from '../helpers/notifications.ts';
 
-const golden = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/channels/${name}`, import.meta.url), 'utf8'));
-const chars = (s: string) => Array.from(s).length;
-const ctx = (over: Partial<SendContext> = {}): SendContext => ({ signal: new AbortController().signal, timeoutMs: 5_000, ...over });
 const TOKEN = 'xoxb-1111-2222-SeCrEtBoTtOkEn';
 const HOOK_PATH = '/services/T0000SECRET/B0000SECRET/WeBhOoKsEcReTpAtH';
 
-function deps(env: Record<string, string>): ChannelDeps {
-  return { resolveSecret: (ref) => resolveSecret(ref, env), http: sendHttp, now: () => Date.now() };
-}
-
-let server: CaptureServer;
-beforeAll(async () => {
-  server = await startCaptureServer();
-});
-afterAll(() => server.close());
+const server = useCaptureServer();
 
 const webhookChannel = (url = server.url + HOOK_PATH, timeoutMs?: number) =>
-  createSlackChannel('chat', SlackConfig.parse({ type: 'slack', webhookUrl: { env: 'HOOK' }, timeoutMs }), deps({ HOOK: url }));
+  createSlackChannel('chat', SlackConfig.parse({ type: 'slack', webhookUrl: { env: 'HOOK' }, timeoutMs }), makeDeps({ HOOK: url }));
 const botChannel = () =>
-  createSlackChannel('chat', SlackConfig.parse({ type: 'slack', botToken: { env: 'TOK' }, channel: '#oncall', baseUrl: server.url }), deps({ TOK: TOKEN }));
-
-async function outcome(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    expect(err).toBeInstanceOf(ChannelError);
-    const e = err as ChannelError;
-    return { retryable: e.retryable, ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }) };
-  }
-}
+  createSlackChannel('chat', SlackConfig.parse({ type: 'slack', botToken: { env: 'TOK' }, channel: '#oncall', baseUrl: server.url }), makeDeps({ TOK: TOKEN }));
 
 function checkLimits(p: SlackPayload): void {
   expect(p.blocks.length).toBeLessThanOrEqual(LIMITS.blocks.max);
@@ -67,9 +40,9 @@ function checkLimits(p: SlackPayload): void {
 
 describe('buildSlackPayload', () => {
   it('matches the golden payloads (firing, and a resolve threaded under the firing message)', () => {
-    expect(buildSlackPayload(notification())).toEqual(golden('slack.golden.json'));
+    expect(buildSlackPayload(notification())).toEqual(golden('slack'));
     const resolved = buildSlackPayload(resolvedNotification(), { channel: 'C0123ABCD', threadTs: '1764000000.000100' });
-    expect(resolved).toEqual(golden('slack-resolved.golden.json'));
+    expect(resolved).toEqual(golden('slack', 'resolved'));
     expect(JSON.stringify(resolved)).toContain('Resolved');
   });
 
@@ -108,40 +81,17 @@ describe('buildSlackPayload', () => {
 });
 
 describe('Slack over HTTP (capture server on 127.0.0.1)', () => {
-  it.each([
-    [200, 'ok'],
-    [201, 'ok'],
-    [202, 'ok'],
-    [204, 'ok'],
-    [400, { retryable: false }],
-    [401, { retryable: false }],
-    [403, { retryable: false }],
-    [404, { retryable: false }],
-    [408, { retryable: true }],
-    [413, { retryable: false }],
-    [429, { retryable: true, retryAfterMs: 7000 }],
-    [500, { retryable: true }],
-    [502, { retryable: true }],
-    [503, { retryable: true }],
-  ])('webhook: HTTP %i → %j', async (status, expected) => {
-    const channel = await webhookChannel();
-    server.script({ status, body: status < 300 ? 'ok' : 'invalid_payload', headers: status === 429 ? { 'Retry-After': '7' } : {} });
-    expect(await outcome(channel.send(notification(), ctx()))).toEqual(expected);
-  });
-
-  it('webhook: network error (closed port) and timeout are retryable', async () => {
-    const closed = await startCaptureServer();
-    const url = closed.url + HOOK_PATH;
-    await closed.close();
-    expect(await outcome((await webhookChannel(url)).send(notification(), ctx()))).toEqual({ retryable: true });
-    server.script({ status: 200, body: 'ok', delayMs: 1_000 });
-    const err = await (await webhookChannel(undefined, 100)).send(notification(), ctx()).catch((e: unknown) => e);
-    expect(err).toMatchObject({ retryable: true, reason: 'timeout' });
+  classifiesStatuses({
+    title: 'webhook: classifies every vendor answer',
+    channel: 'slack',
+    makeChannel: (url, timeoutMs) => webhookChannel(url + HOOK_PATH, timeoutMs),
+    respond: (status) => ({ body: status < 300 ? 'ok' : 'invalid_payload' }),
+    retryAfterSeconds: 7,
+    timeoutMs: 100,
   });
 
   it('webhook: the request has the blocks, JSON content type, and respects the limits', async () => {
     const channel = await webhookChannel();
-    server.requests.length = 0;
     await channel.send(hugeNotification(), ctx());
     const req = server.requests[0]!;
     expect(req.path).toBe(HOOK_PATH);
@@ -154,11 +104,10 @@ describe('Slack over HTTP (capture server on 127.0.0.1)', () => {
 
   it('bot: posts to chat.postMessage with Bearer auth, returns {channel, ts}, threads the resolve under it', async () => {
     const channel = await botChannel();
-    server.requests.length = 0;
     server.script({ status: 200, body: { ok: true, channel: 'C0123ABCD', ts: '1764000000.000100' } }, { status: 200, body: { ok: true, channel: 'C0123ABCD', ts: '1764000099.000200' } });
     const receipt = await channel.send(notification(), ctx());
     expect(receipt).toEqual({ channel: 'C0123ABCD', ts: '1764000000.000100' });
-    await channel.send(resolvedNotification(), ctx({ previous: receipt! }));
+    await channel.send(resolvedNotification(), ctx(5_000, { previous: receipt! }));
     const [fire, resolve] = server.requests;
     expect(fire!.path).toBe('/api/chat.postMessage');
     expect(fire!.headers.authorization).toBe(`Bearer ${TOKEN}`);
@@ -181,10 +130,9 @@ describe('Slack over HTTP (capture server on 127.0.0.1)', () => {
   ])('bot: 200 {ok:false, error:%s} → %j', async (code, expected) => {
     const channel = await botChannel();
     server.script({ status: 200, body: { ok: false, error: code }, headers: code === 'ratelimited' ? { 'Retry-After': '3' } : {} });
-    const err = await channel.send(notification(), ctx()).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ChannelError);
+    const err = await failure(channel.send(notification(), ctx()));
     expect(await outcome(Promise.reject(err))).toEqual(expected);
-    expect((err as ChannelError).reason).toBe(code);
+    expect(err.reason).toBe(code);
   });
 
   it('bot: HTTP 429 with Retry-After is honoured; a non-Slack 2xx body is not retried', async () => {
@@ -198,27 +146,21 @@ describe('Slack over HTTP (capture server on 127.0.0.1)', () => {
   it('never leaks the webhook URL or the bot token into errors or payloads', async () => {
     const hook = await webhookChannel();
     const bot = await botChannel();
-    server.requests.length = 0;
     server.script(
       { status: 500, body: `boom ${HOOK_PATH}` },
       { status: 403, body: 'action_prohibited' },
       { status: 200, body: { ok: false, error: `invalid_auth ${TOKEN}` } },
       { status: 401, body: { ok: false, error: 'invalid_auth' } },
     );
-    const errors = [
-      await hook.send(notification(), ctx()).catch((e: unknown) => e),
-      await hook.send(notification(), ctx()).catch((e: unknown) => e),
-      await bot.send(notification(), ctx()).catch((e: unknown) => e),
-      await bot.send(notification(), ctx()).catch((e: unknown) => e),
+    const errors: ChannelError[] = [
+      await failure(hook.send(notification(), ctx())),
+      await failure(hook.send(notification(), ctx())),
+      await failure(bot.send(notification(), ctx())),
+      await failure(bot.send(notification(), ctx())),
     ];
     const secrets = ['WeBhOoKsEcReT', 'T0000SECRET', 'SeCrEtBoTtOkEn'];
-    for (const err of errors) {
-      expect(err).toBeInstanceOf(ChannelError);
-      for (const text of [(err as Error).message, JSON.stringify(err), String(err), inspect(err, { depth: 5 })]) {
-        for (const s of secrets) expect(text).not.toContain(s);
-      }
-    }
-    expect((errors[2] as ChannelError).reason).toBe('unknown_error');
+    for (const err of errors) expectNoSecret(err, secrets);
+    expect(errors[2]!.reason).toBe('unknown_error');
     for (const req of server.requests) for (const s of secrets) expect(req.body).not.toContain(s);
     // Only where Slack requires it: the webhook path and the Authorization header.
     expect(server.requests[0]!.path).toBe(HOOK_PATH);

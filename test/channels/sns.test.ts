@@ -1,29 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { inspect } from 'node:util';
 import { InvalidParameterException, PublishCommand, SNSClient, ThrottledException } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildSnsPayload, createSnsChannel, LIMITS, SnsConfig, snsSubject } from '../../functions/channels/sns.ts';
-import type { ChannelDeps } from '../../functions/channels/channel.ts';
-import { ChannelError } from '../../functions/platform/errors.ts';
-import { sendHttp } from '../../functions/platform/http.ts';
-import { Secret } from '../../functions/platform/secrets.ts';
-import { startCaptureServer } from '../helpers/capture-server.ts';
-import type { CaptureServer } from '../helpers/capture-server.ts';
-import { serve } from '../helpers/servers.ts';
+import { bytes, classifiesStatuses, expectNoSecret, failure, golden, makeDeps, sendCtx as ctx, useCaptureServer } from '../helpers/channel-contract.ts';
 import { alertItem, hugeNotification, notification, resolvedNotification } from '../helpers/notifications.ts';
 
 const ARN = 'arn:aws:sns:eu-west-1:123456789012:pooler-watch-oncall';
 const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI-K7MDENG-SNS-S3CRET';
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: SECRET_ACCESS_KEY };
-const golden = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/channels/${name}`, import.meta.url), 'utf8')) as unknown;
-const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
-const ctx = (timeoutMs = 5_000) => ({ signal: new AbortController().signal, timeoutMs });
-const deps: ChannelDeps = {
-  resolveSecret: async () => new Secret('unused'),
-  http: sendHttp,
-  now: () => Date.parse('2026-11-24T12:00:00Z'),
-};
+const deps = makeDeps(); // SNS resolves no secrets: the SDK signs with `credentials`
 const config = (extra: Record<string, unknown> = {}) => SnsConfig.parse({ type: 'sns', topicArn: ARN, region: 'eu-west-1', ...extra });
 
 const PUBLISH_OK = `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">
@@ -48,12 +33,12 @@ describe('SNS config', () => {
 
 describe('buildSnsPayload', () => {
   it('matches the golden publish input', () => {
-    expect(buildSnsPayload(notification(), ARN)).toEqual(golden('sns.golden.json'));
+    expect(buildSnsPayload(notification(), ARN)).toEqual(golden('sns'));
   });
 
   it('matches the golden resolve', () => {
     const p = buildSnsPayload(resolvedNotification(), ARN);
-    expect(p).toEqual(golden('sns-resolved.golden.json'));
+    expect(p).toEqual(golden('sns', 'resolved'));
     expect(p.Subject).toBe('[RESOLVED] time-to-oom on codex-pooler-app-0');
     expect(p.MessageAttributes!.status!.StringValue).toBe('resolved');
   });
@@ -124,27 +109,15 @@ describe('SNS with aws-sdk-client-mock', () => {
   ])('maps %s', async (_label, error, retryable, status) => {
     mock.on(PublishCommand).rejects(error);
     const ch = await createSnsChannel('sns', config(), deps, { client });
-    const err = await ch.send(notification(), ctx()).then(() => undefined, (e: unknown) => e);
-    expect(err).toBeInstanceOf(ChannelError);
+    const err = await failure(ch.send(notification(), ctx()));
     expect(err).toMatchObject({ channel: 'sns', retryable, status });
-    expect(inspect(err) + String(err) + JSON.stringify(err)).not.toContain(ARN);
-    expect((err as Error).cause).toBeUndefined();
+    expectNoSecret(err, ARN);
+    expect(err.cause).toBeUndefined();
   });
 });
 
 describe('SNS over real HTTP (AWS query protocol)', () => {
-  let server: CaptureServer;
-  let closedUrl: string;
-  beforeAll(async () => {
-    server = await startCaptureServer({ status: 200, headers: XML, body: PUBLISH_OK });
-    const gone = await serve(() => {});
-    closedUrl = gone.url;
-    await gone.close();
-  });
-  afterAll(() => server.close());
-  beforeEach(() => {
-    server.requests.length = 0;
-  });
+  const server = useCaptureServer({ status: 200, headers: XML, body: PUBLISH_OK });
   const channel = (endpoint = server.url, timeoutMs?: number) =>
     createSnsChannel('sns', config({ endpoint, ...(timeoutMs ? { timeoutMs } : {}) }), deps, { credentials });
 
@@ -167,37 +140,31 @@ describe('SNS over real HTTP (AWS query protocol)', () => {
     expect(form.get('MessageAttributes.entry.1.Value.DataType')).toBe('String');
   });
 
-  const table: Array<[string, { status: number; headers?: Record<string, string>; body?: string } | 'network' | 'timeout', 'ok' | { retryable: boolean; status?: number; retryAfterMs?: number; reason?: string }]> = [
-    ['200', { status: 200 }, 'ok'],
-    ['201', { status: 201 }, 'ok'],
-    ['202', { status: 202 }, 'ok'],
-    ['204', { status: 204, body: '' }, 'ok'],
-    ['400', { status: 400, body: errorXml('InvalidParameter', `Invalid parameter: TopicArn ${ARN}`) }, { retryable: false, status: 400 }],
-    ['401', { status: 401, body: errorXml('InvalidClientTokenId', 'The security token included in the request is invalid') }, { retryable: false, status: 401 }],
-    ['403', { status: 403, body: errorXml('AuthorizationError', `User is not authorized on ${ARN}`) }, { retryable: false, status: 403, reason: 'AuthorizationErrorException' }],
-    ['404', { status: 404, body: errorXml('NotFound', `Topic does not exist: ${ARN}`) }, { retryable: false, status: 404 }],
-    ['408', { status: 408, body: errorXml('RequestTimeout', 'Request timed out') }, { retryable: true, status: 408 }],
-    ['413', { status: 413, body: errorXml('RequestEntityTooLarge', 'too large') }, { retryable: false, status: 413 }],
-    ['429 + Retry-After', { status: 429, headers: { ...XML, 'retry-after': '20' }, body: errorXml('Throttling', 'Rate exceeded') }, { retryable: true, status: 429, retryAfterMs: 20_000 }],
-    ['400 Throttling', { status: 400, body: errorXml('Throttling', 'Rate exceeded') }, { retryable: true, status: 400, reason: 'Throttling' }],
-    ['500', { status: 500, body: errorXml('InternalError', 'internal', 'Receiver') }, { retryable: true, status: 500 }],
-    ['502', { status: 502, body: 'Bad Gateway' }, { retryable: true, status: 502, reason: 'HTTP 502' }],
-    ['503', { status: 503, body: errorXml('ServiceUnavailable', 'unavailable', 'Receiver') }, { retryable: true, status: 503 }],
-    ['200 with an unparseable body', { status: 200, body: '<garbage' }, { retryable: true, status: 200, reason: 'unparseable response' }],
-    ['network error', 'network', { retryable: true, status: undefined }],
-    ['timeout', 'timeout', { retryable: true, status: undefined, reason: 'timeout' }],
-  ];
-  it.each(table)('%s', async (_label, answer, expected) => {
-    let endpoint = server.url;
-    if (answer === 'network') endpoint = closedUrl;
-    else if (answer === 'timeout') server.script({ status: 200, headers: XML, body: PUBLISH_OK, delayMs: 1_500 });
-    else server.script({ headers: XML, body: PUBLISH_OK, ...answer });
-    const ch = await channel(endpoint, 300);
-    const result = ch.send(notification(), ctx());
-    if (expected === 'ok') return expect(result).resolves.not.toBeInstanceOf(Error);
-    const err = await result.then(() => undefined, (e: unknown) => e);
-    expect(err).toBeInstanceOf(ChannelError);
-    expect(err).toMatchObject({ channel: 'sns', ...expected });
+  /** SNS answers every status with its XML: a Publish result for 2xx, an ErrorResponse otherwise. */
+  const ERROR_BODIES: Record<number, string> = {
+    400: errorXml('InvalidParameter', `Invalid parameter: TopicArn ${ARN}`),
+    401: errorXml('InvalidClientTokenId', 'The security token included in the request is invalid'),
+    403: errorXml('AuthorizationError', `User is not authorized on ${ARN}`),
+    404: errorXml('NotFound', `Topic does not exist: ${ARN}`),
+    408: errorXml('RequestTimeout', 'Request timed out'),
+    413: errorXml('RequestEntityTooLarge', 'too large'),
+    429: errorXml('Throttling', 'Rate exceeded'),
+    500: errorXml('InternalError', 'internal', 'Receiver'),
+    502: 'Bad Gateway',
+    503: errorXml('ServiceUnavailable', 'unavailable', 'Receiver'),
+  };
+  classifiesStatuses({
+    channel: 'sns',
+    makeChannel: async (endpoint, timeoutMs) => channel(endpoint, timeoutMs ?? 300),
+    respond: (status) => ({ headers: XML, body: status === 204 ? '' : (ERROR_BODIES[status] ?? PUBLISH_OK) }),
+    retryAfterSeconds: 20,
+    timeoutMs: 300,
+    expectOk: (receipt) => expect(receipt).not.toBeInstanceOf(Error),
+    expect: { '403': { reason: 'AuthorizationErrorException' }, '502': { reason: 'HTTP 502' } },
+    extraCases: [
+      { label: '400 Throttling', answer: { status: 400, body: errorXml('Throttling', 'Rate exceeded') }, expected: { retryable: true, status: 400, reason: 'Throttling' } },
+      { label: '200 with an unparseable body', answer: { status: 200, body: '<garbage' }, expected: { retryable: true, status: 200, reason: 'unparseable response' } },
+    ],
   });
 
   it('never leaks the credentials, the ARN or the SDK message into the error', async () => {
@@ -208,13 +175,7 @@ describe('SNS over real HTTP (AWS query protocol)', () => {
     );
     for (let i = 0; i < 3; i++) {
       const ch = await channel();
-      const err = await ch.send(notification(), ctx()).then(() => undefined, (e: unknown) => e);
-      expect(err).toBeInstanceOf(ChannelError);
-      for (const text of [(err as Error).message, JSON.stringify(err), String(err), inspect(err, { depth: 5 }), (err as Error).stack ?? '']) {
-        expect(text).not.toContain(SECRET_ACCESS_KEY);
-        expect(text).not.toContain(ARN);
-        expect(text).not.toContain('Invalid parameter');
-      }
+      expectNoSecret(await failure(ch.send(notification(), ctx())), [SECRET_ACCESS_KEY, ARN, 'Invalid parameter']);
     }
     for (const req of server.requests) {
       expect(req.body + JSON.stringify(req.headers) + req.path).not.toContain(SECRET_ACCESS_KEY);

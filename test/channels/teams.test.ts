@@ -1,48 +1,23 @@
-import { readFileSync } from 'node:fs';
-import { inspect } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelDeps, SendContext } from '../../functions/channels/channel.ts';
+import { describe, expect, it } from 'vitest';
 import { buildTeamsPayload, createTeamsChannel, LIMITS, TeamsConfig, type TeamsPayload } from '../../functions/channels/teams.ts';
-import { ChannelError } from '../../functions/platform/errors.ts';
-import { sendHttp } from '../../functions/platform/http.ts';
-import { resolveSecret } from '../../functions/platform/secrets.ts';
-import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts';
+import { bytes, classifiesStatuses, expectNoSecret, failure, golden, makeDeps, outcome, sendCtx as ctx, useCaptureServer } from '../helpers/channel-contract.ts';
 import { alertItem, hugeNotification, notification, resolvedNotification } from '../helpers/notifications.ts';
 
-const golden = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/channels/${name}`, import.meta.url), 'utf8'));
-const bytes = (v: unknown) => Buffer.byteLength(typeof v === 'string' ? v : JSON.stringify(v), 'utf8');
-const ctx = (over: Partial<SendContext> = {}): SendContext => ({ signal: new AbortController().signal, timeoutMs: 5_000, ...over });
 const SIG = 'SiGnAtUrEsEcReT0123456789abcdef';
 const HOOK_PATH = `/workflows/0f1e2d3c/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${SIG}`;
 
 type Card = TeamsPayload['attachments'][number]['content'];
 const card = (p: TeamsPayload): Card => p.attachments[0]!.content;
-const deps = (env: Record<string, string>): ChannelDeps => ({ resolveSecret: (ref) => resolveSecret(ref, env), http: sendHttp, now: () => Date.now() });
 
-let server: CaptureServer;
-beforeAll(async () => {
-  server = await startCaptureServer({ status: 202, body: '' });
-});
-afterAll(() => server.close());
+const server = useCaptureServer({ status: 202, body: '' });
 
 const teams = (url = server.url + HOOK_PATH, timeoutMs?: number) =>
-  createTeamsChannel('ops', TeamsConfig.parse({ type: 'teams', webhookUrl: { env: 'TEAMS_URL' }, timeoutMs }), deps({ TEAMS_URL: url }));
-
-async function outcome(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    expect(err).toBeInstanceOf(ChannelError);
-    const e = err as ChannelError;
-    return { retryable: e.retryable, ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }) };
-  }
-}
+  createTeamsChannel('ops', TeamsConfig.parse({ type: 'teams', webhookUrl: { env: 'TEAMS_URL' }, timeoutMs }), makeDeps({ TEAMS_URL: url }));
 
 describe('buildTeamsPayload', () => {
   it('matches the golden payloads (firing and resolved)', () => {
-    expect(buildTeamsPayload(notification())).toEqual(golden('teams.golden.json'));
-    expect(buildTeamsPayload(resolvedNotification())).toEqual(golden('teams-resolved.golden.json'));
+    expect(buildTeamsPayload(notification())).toEqual(golden('teams'));
+    expect(buildTeamsPayload(resolvedNotification())).toEqual(golden('teams', 'resolved'));
   });
 
   it('colours the title by severity (attention, warning, good for resolved) and marks wiring tests', () => {
@@ -77,35 +52,13 @@ describe('buildTeamsPayload', () => {
 });
 
 describe('Teams over HTTP (capture server on 127.0.0.1)', () => {
-  it.each([
-    [200, 'ok'],
-    [201, 'ok'],
-    [202, 'ok'],
-    [204, 'ok'],
-    [400, { retryable: false }],
-    [401, { retryable: false }],
-    [403, { retryable: false }],
-    [404, { retryable: false }],
-    [408, { retryable: true }],
-    [413, { retryable: false }],
-    [429, { retryable: true, retryAfterMs: 12_000 }],
-    [500, { retryable: true }],
-    [502, { retryable: true }],
-    [503, { retryable: true }],
-  ])('HTTP %i → %j', async (status, expected) => {
-    const channel = await teams();
-    server.script({ status, body: status >= 300 ? { error: { code: 'x', message: 'nope' } } : '', headers: status === 429 ? { 'Retry-After': '12' } : {} });
-    expect(await outcome(channel.send(notification(), ctx()))).toEqual(expected);
-  });
-
-  it('network error (closed port) and timeout are retryable', async () => {
-    const closed = await startCaptureServer();
-    const url = closed.url + HOOK_PATH;
-    await closed.close();
-    expect(await outcome((await teams(url)).send(notification(), ctx()))).toEqual({ retryable: true });
-    server.script({ status: 202, body: '', delayMs: 1_000 });
-    const err = await (await teams(undefined, 100)).send(notification(), ctx()).catch((e: unknown) => e);
-    expect(err).toMatchObject({ retryable: true, reason: 'timeout' });
+  classifiesStatuses({
+    channel: 'teams',
+    makeChannel: (url, timeoutMs) => teams(url + HOOK_PATH, timeoutMs),
+    respond: (status) => ({ body: status >= 300 ? { error: { code: 'x', message: 'nope' } } : '' }),
+    retryAfterSeconds: 12,
+    okStatus: 202,
+    timeoutMs: 100,
   });
 
   it('a legacy connector error inside a 200 becomes a ChannelError', async () => {
@@ -116,7 +69,6 @@ describe('Teams over HTTP (capture server on 127.0.0.1)', () => {
 
   it('the request carries the Adaptive Card envelope as JSON and stays within 28 KB', async () => {
     const channel = await teams();
-    server.requests.length = 0;
     await channel.send(hugeNotification(), ctx());
     const req = server.requests[0]!;
     expect(req.method).toBe('POST');
@@ -132,20 +84,11 @@ describe('Teams over HTTP (capture server on 127.0.0.1)', () => {
 
   it('never leaks the webhook signature into errors or the payload', async () => {
     const channel = await teams();
-    server.requests.length = 0;
     server.script({ status: 401, body: `bad sig ${SIG}` }, { status: 500, body: { url: server.url + HOOK_PATH } }, { status: 200, body: `returned HTTP error 413 for ${HOOK_PATH}` });
     const errors = [];
-    for (let i = 0; i < 3; i++) errors.push(await channel.send(notification(), ctx()).catch((e: unknown) => e));
-    const closed = await startCaptureServer();
-    await closed.close();
-    errors.push(await (await teams(closed.url + HOOK_PATH)).send(notification(), ctx()).catch((e: unknown) => e));
-    for (const err of errors) {
-      expect(err).toBeInstanceOf(ChannelError);
-      for (const text of [(err as Error).message, JSON.stringify(err), String(err), inspect(err, { depth: 5 })]) {
-        expect(text).not.toContain(SIG);
-        expect(text).not.toContain('/workflows/');
-      }
-    }
+    for (let i = 0; i < 3; i++) errors.push(await failure(channel.send(notification(), ctx())));
+    errors.push(await failure((await teams(server.closedUrl + HOOK_PATH)).send(notification(), ctx())));
+    for (const err of errors) expectNoSecret(err, [SIG, '/workflows/']);
     for (const req of server.requests) expect(req.body).not.toContain(SIG);
     expect(server.requests[0]!.path).toContain(SIG); // only in the URL, where Power Automate requires it
   });

@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { inspect } from 'node:util';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelDeps } from '../../functions/channels/channel.ts';
+import { describe, expect, it } from 'vitest';
 import {
   buildWebhookPayload,
   createWebhookChannel,
@@ -12,31 +9,13 @@ import {
   WebhookConfig,
   type WebhookPayload,
 } from '../../functions/channels/webhook.ts';
-import { ChannelError } from '../../functions/platform/errors.ts';
-import { sendHttp, type HttpRequest } from '../../functions/platform/http.ts';
-import { resolveSecret } from '../../functions/platform/secrets.ts';
-import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts';
+import { bytes, classifiesStatuses, expectNoSecret, failure, golden, makeDeps, NOW, sendCtx as ctx, useCaptureServer } from '../helpers/channel-contract.ts';
 import { hugeNotification, notification, resolvedNotification } from '../helpers/notifications.ts';
 
-const golden = (file: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/channels/${file}`, import.meta.url), 'utf8'));
 const URL_TOKEN = 'hook-URL-TOKEN-5e6f7a8b';
 const HMAC_SECRET = 'whsec-SHARED-SECRET-1a2b3c4d5e';
 const AUTH_SECRET = 'Bearer AUTH-HEADER-SECRET-99aa';
-const NOW = Date.parse('2026-11-24T12:00:00Z');
 const TS = String(NOW / 1000);
-
-function makeDeps(env: Record<string, string>): ChannelDeps & { calls: HttpRequest[] } {
-  const calls: HttpRequest[] = [];
-  return {
-    calls,
-    resolveSecret: (ref) => resolveSecret(ref, env),
-    http: (req, now) => {
-      calls.push(req);
-      return sendHttp(req, now);
-    },
-    now: () => NOW,
-  };
-}
 
 async function channelFor(baseUrl: string, extra: Record<string, unknown> = {}) {
   const config = WebhookConfig.parse({
@@ -49,12 +28,11 @@ async function channelFor(baseUrl: string, extra: Record<string, unknown> = {}) 
   const deps = makeDeps({ HOOK_URL: `${baseUrl}/hooks/pooler?token=${URL_TOKEN}`, HOOK_SECRET: HMAC_SECRET, HOOK_AUTH: AUTH_SECRET });
   return { channel: await createWebhookChannel('receiver-x', config, deps), deps };
 }
-const ctx = (timeoutMs = 2_000) => ({ signal: new AbortController().signal, timeoutMs });
 
 describe('buildWebhookPayload', () => {
   it('matches the golden payload (firing and resolved)', () => {
-    expect(buildWebhookPayload(notification())).toEqual(golden('webhook.golden.json'));
-    expect(buildWebhookPayload(resolvedNotification())).toEqual(golden('webhook.resolved.golden.json'));
+    expect(buildWebhookPayload(notification())).toEqual(golden('webhook'));
+    expect(buildWebhookPayload(resolvedNotification())).toEqual(golden('webhook', 'resolved'));
   });
 
   it('is a stable, documented shape: version 1, alerts carry exactly the AlertItem fields', () => {
@@ -68,15 +46,15 @@ describe('buildWebhookPayload', () => {
 
   it('drops alerts beyond the body cap and counts them in truncatedAlerts', () => {
     const huge = buildWebhookPayload(hugeNotification());
-    expect(Buffer.byteLength(JSON.stringify(huge))).toBeLessThanOrEqual(LIMITS.body.max);
+    expect(bytes(huge)).toBeLessThanOrEqual(LIMITS.body.max);
     expect(huge.alerts.length).toBeGreaterThan(0);
     expect(huge.alerts.length + huge.truncatedAlerts).toBe(80);
     // The cap is tight: one more alert would not have fitted.
     const more = { ...huge, alerts: hugeNotification().alerts.slice(0, huge.alerts.length + 1) };
-    expect(Buffer.byteLength(JSON.stringify(more))).toBeGreaterThan(LIMITS.body.max);
+    expect(bytes(more)).toBeGreaterThan(LIMITS.body.max);
     for (const cap of [4096, 20_000, 500_000]) {
       const p = buildWebhookPayload(hugeNotification(), cap);
-      expect(Buffer.byteLength(JSON.stringify(p))).toBeLessThanOrEqual(cap);
+      expect(bytes(p)).toBeLessThanOrEqual(cap);
       expect(p.alerts.length + p.truncatedAlerts).toBe(80);
     }
   });
@@ -131,17 +109,12 @@ describe('signature', () => {
 });
 
 describe('webhook channel over HTTP', () => {
-  let server: CaptureServer;
-  beforeAll(async () => {
-    server = await startCaptureServer({ status: 204 });
-  });
-  afterAll(() => server.close());
+  const server = useCaptureServer({ status: 204 });
 
   it('sends the documented headers and a signature that verifies on the captured raw body', async () => {
     const { channel } = await channelFor(server.url);
-    const before = server.requests.length;
     await channel.send(hugeNotification(), ctx());
-    const req = server.requests[before]!;
+    const req = server.requests[0]!;
     expect(req.method).toBe('POST');
     expect(req.path).toBe(`/hooks/pooler?token=${URL_TOKEN}`);
     expect(req.headers['content-type']).toBe('application/json');
@@ -153,7 +126,7 @@ describe('webhook channel over HTTP', () => {
     const signature = req.headers['x-pooler-watch-signature'] as string;
     expect(verifyWebhookSignature({ secret: HMAC_SECRET, timestamp: TS, body: req.body, signature, now: NOW })).toEqual({ ok: true });
     expect(verifyWebhookSignature({ secret: HMAC_SECRET, timestamp: TS, body: `${req.body}\n`, signature, now: NOW }).ok).toBe(false);
-    expect(Buffer.byteLength(req.body)).toBeLessThanOrEqual(LIMITS.body.max);
+    expect(bytes(req.body)).toBeLessThanOrEqual(LIMITS.body.max);
     const body = req.json as WebhookPayload;
     expect(body).toMatchObject({ version: '1', id: hugeNotification().id, receiver: 'oncall', kind: 'trigger', status: 'firing' });
     expect(body.alerts.length + body.truncatedAlerts).toBe(80);
@@ -163,7 +136,7 @@ describe('webhook channel over HTTP', () => {
     const { channel } = await channelFor(server.url, { maxBodyBytes: 8_192 });
     await channel.send(hugeNotification(), ctx());
     const req = server.requests.at(-1)!;
-    expect(Buffer.byteLength(req.body)).toBeLessThanOrEqual(8_192);
+    expect(bytes(req.body)).toBeLessThanOrEqual(8_192);
     expect((req.json as WebhookPayload).truncatedAlerts).toBe(80);
   });
 
@@ -174,47 +147,23 @@ describe('webhook channel over HTTP', () => {
     expect(() => WebhookConfig.parse({ type: 'webhook', url: { env: 'U' }, secret: { env: 'S' }, maxBodyBytes: 100 })).toThrow();
   });
 
-  const table: Array<[number, 'ok' | boolean]> = [
-    [200, 'ok'], [201, 'ok'], [202, 'ok'], [204, 'ok'],
-    [400, false], [401, false], [403, false], [404, false], [408, true], [413, false], [429, true], [500, true], [502, true], [503, true],
-  ];
-  it.each(table)('HTTP %i → %s', async (status, expected) => {
-    const { channel } = await channelFor(server.url);
-    server.script(status === 429 ? { status, headers: { 'retry-after': '12' }, body: 'slow down' } : { status, body: 'x' });
-    const run = channel.send(notification(), ctx());
-    if (expected === 'ok') return void (await expect(run).resolves.not.toThrow());
-    const err = await run.catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ChannelError);
-    expect(err).toMatchObject({ channel: 'webhook', status, retryable: expected });
-    expect((err as ChannelError).retryAfterMs).toBe(status === 429 ? 12_000 : undefined);
-  });
-
-  it('network error (closed port) and timeout are retryable', async () => {
-    const closed = await startCaptureServer();
-    const url = closed.url;
-    await closed.close();
-    const refused = await (await channelFor(url)).channel.send(notification(), ctx()).catch((e: unknown) => e);
-    expect(refused).toMatchObject({ name: 'ChannelError', retryable: true, status: undefined });
-    server.script({ status: 200, delayMs: 1_000 });
-    const slow = await (await channelFor(server.url, { timeoutMs: 150 })).channel.send(notification(), ctx()).catch((e: unknown) => e);
-    expect(slow).toMatchObject({ name: 'ChannelError', retryable: true, reason: 'timeout' });
+  classifiesStatuses({
+    channel: 'webhook',
+    makeChannel: async (url, timeoutMs) => (await channelFor(url, { timeoutMs })).channel,
+    respond: (status) => ({ body: status === 429 ? 'slow down' : 'x' }),
+    retryAfterSeconds: 12,
+    timeoutMs: 150,
   });
 
   it('never leaks the URL token, the HMAC secret or a secret header into errors or the payload', async () => {
     const { channel, deps } = await channelFor(server.url);
     for (const status of [401, 500]) {
       server.script({ status, body: `${URL_TOKEN} ${HMAC_SECRET} ${AUTH_SECRET}` });
-      const err = await channel.send(notification(), ctx()).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ChannelError);
-      for (const text of [(err as Error).message, JSON.stringify(err), String(err), inspect(err, { depth: 5 }), (err as Error).stack ?? '']) {
-        for (const secret of [URL_TOKEN, HMAC_SECRET, AUTH_SECRET]) expect(text).not.toContain(secret);
-      }
+      expectNoSecret(await failure(channel.send(notification(), ctx())), [URL_TOKEN, HMAC_SECRET, AUTH_SECRET]);
     }
     const last = deps.calls.at(-1)!;
-    for (const secret of [URL_TOKEN, HMAC_SECRET, AUTH_SECRET]) {
-      expect(String(last.body)).not.toContain(secret);
-      expect(inspect(last, { depth: 5 })).not.toContain(secret);
-    }
+    expectNoSecret(last.body, [URL_TOKEN, HMAC_SECRET, AUTH_SECRET]);
+    expectNoSecret(last, [URL_TOKEN, HMAC_SECRET, AUTH_SECRET]);
     // Only where the receiver requires them: the URL and the configured auth header. The HMAC secret never travels.
     const req = server.requests.at(-1)!;
     expect(req.path).toContain(URL_TOKEN);
