@@ -24,11 +24,14 @@ export function truncate(text: string, limit: Limit | number): string {
   const { max, unit } = typeof limit === 'number' ? { max: limit, unit: 'chars' as const } : limit;
   if (max <= 0) return '';
   if (unit === 'chars') {
+    // UTF-16 length bounds the code-point count from above: text this short fits without splitting it.
+    if (text.length <= max) return text;
     const chars = Array.from(text);
     if (chars.length <= max) return text;
     return chars.slice(0, Math.max(0, max - 1)).join('') + (max >= 1 ? ELLIPSIS : '');
   }
-  if (byteLength(text) <= max) return text;
+  // A UTF-16 unit is at most 3 UTF-8 bytes: text this short fits without encoding it.
+  if (text.length * 3 <= max || byteLength(text) <= max) return text;
   const room = max - byteLength(ELLIPSIS);
   if (room <= 0) return '';
   let out = '';
