@@ -38,13 +38,27 @@ export function isProcessAlive(pid: number): boolean {
  * renamed aside, verified to be the one judged stale, then removed.
  */
 export async function withFileLock<R>(lockPath: string, fn: () => Promise<R>, options: FileLockOptions = {}): Promise<R> {
-  const token = await acquire(lockPath, options.timeoutMs ?? 10_000, options.staleMs ?? 30_000);
+  // Callers in this process queue here instead of spinning on the lock file: under load (a webhook burst while the
+  // outbox drains) the spin's sleeps, not the disk, were what held requests up.
+  const previous = inProcess.get(lockPath) ?? Promise.resolve();
+  let done!: () => void;
+  const turn = previous.then(() => new Promise<void>((resolve) => (done = resolve)));
+  inProcess.set(lockPath, turn);
+  await previous;
   try {
-    return await fn();
+    const token = await acquire(lockPath, options.timeoutMs ?? 10_000, options.staleMs ?? 30_000);
+    try {
+      return await fn();
+    } finally {
+      await releaseLock(lockPath, token);
+    }
   } finally {
-    await releaseLock(lockPath, token);
+    done();
+    if (inProcess.get(lockPath) === turn) inProcess.delete(lockPath);
   }
 }
+
+const inProcess = new Map<string, Promise<void>>();
 
 async function acquire(lockPath: string, timeoutMs: number, staleMs: number): Promise<string> {
   const token = randomUUID();
