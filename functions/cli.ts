@@ -6,6 +6,7 @@ import { loadConfig, formatIssues } from './config/load.ts';
 import { AppError, ConfigError, ValidationError } from './platform/errors.ts';
 import { createLogger } from './platform/logger.ts';
 import { runParse } from './cli/parse-command.ts';
+import { runDlqRedrive } from './cli/dlq-redrive.ts';
 import { runDemo } from './runtime/demo.ts';
 import { check, renderCheck, CHECK_EXIT } from './runtime/check.ts';
 import { runLoop } from './runtime/run.ts';
@@ -27,6 +28,7 @@ Usage:
   pooler-watch parse [--format text|openmetrics] < exposition
   pooler-watch notify-test --config FILE --receiver NAME
   pooler-watch redrive --config FILE [--receiver NAME] [--id ID ...]
+  pooler-watch redrive --dlq QUEUE_URL|ARN --to QUEUE_URL|ARN [--region R] [--max N]
 
 Exit codes: 0 ok; check: 1 warning, 2 critical, 3 usage/config error; others: 1 failure, 2 usage/config error.
 `;
@@ -146,6 +148,8 @@ async function notifyTestCommand(args: string[], io: Io): Promise<number> {
 }
 
 async function redriveCommand(args: string[], io: Io): Promise<number> {
+  // On AWS the dead letters live in the SQS DLQ; locally in <state.dir>/dead-letter.jsonl.
+  if (args.includes('--dlq')) return runDlqRedrive(args, io);
   const { values } = parseArgs({ args, options: { config: { type: 'string' }, receiver: { type: 'string' }, id: { type: 'string', multiple: true } } });
   if (!values.config) throw new UsageError('redrive needs --config FILE');
   const config = await loadConfig(values.config);

@@ -49,6 +49,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
 }
 
 let shared: AwsClients | undefined;
+let sharedOptions: AwsClientOptions = {};
 
 /**
  * Replace the process-wide clients (composition root at cold start, or a test pointing them at a local
@@ -56,7 +57,16 @@ let shared: AwsClients | undefined;
  */
 export function configureAwsClients(options: AwsClientOptions = {}): AwsClients {
   shared = createAwsClients(options);
+  sharedOptions = { ...options };
   return shared;
+}
+
+/**
+ * The options the process-wide clients were configured with (`{}`: the SDK's defaults), in the shape clients
+ * built elsewhere take — e.g. middy's `awsClientOptions`, so its Secrets Manager client points where ours do.
+ */
+export function awsClientOptions(): AwsClientOptions {
+  return { ...sharedOptions };
 }
 
 const sharedClients = (): AwsClients => (shared ??= createAwsClients());

@@ -1,0 +1,12 @@
+/**
+ * Lambda entry: `POST /alertmanager` on an HTTP API (payload 2.0). Receiver credentials come from the
+ * `RECEIVER_SECRET_ID` secret through `@middy/secrets-manager` (cached 5 min); accepted batches go to SQS.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { getDeps } from './platform/aws/deps.ts';
+import { lambdaChain, receiverSecret, requestLog } from './platform/aws/lambda.ts';
+import { alertmanagerWebhook } from './platform/aws/webhook-adapter.ts';
+
+export const handler = lambdaChain<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>('alertmanager-webhook', { http: true })
+  .use(receiverSecret(process.env.RECEIVER_SECRET_ID || undefined))
+  .handler(async (event, context) => alertmanagerWebhook(event, await getDeps(), { log: requestLog(context), auth: context.receiverAuth ?? {} }));

@@ -1,0 +1,144 @@
+import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../functions/probe.ts';
+import { PROBE_STATE_KEY, type ProbeState } from '../../functions/platform/aws/deps.ts';
+import { DynamoStateStore } from '../../functions/platform/aws/dynamo-state-store.ts';
+import type { ProbeSummary } from '../../functions/platform/aws/probe-run.ts';
+import { ManualClock, startSimulator, type Simulator } from '../../functions/simulator/index.ts';
+import { cwMock, lambdaContext, logLines, metricData, scheduledEvent, sentJobs, smMock, sqsMock, startHarness, type Harness } from './harness.ts';
+
+const SIM_TOKEN = 'simtokQ7hZ2kLmN9pR4sT6vW8x';
+const SIM_SECRET = 'pooler-watch/test/sim-token';
+
+let h: Harness;
+let sim: Simulator;
+let clock: ManualClock;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+beforeEach(async () => {
+  clock = new ManualClock(Date.parse('2026-11-24T10:00:00Z'));
+  sim?.close();
+  sim = await startSimulator({ clock, token: SIM_TOKEN, pods: 2, seed: 3 });
+  await h.configure(
+    {
+      targets: [
+        { name: 'prometheus', kind: 'federate', url: sim.federateUrl, token: { secretsManager: { id: SIM_SECRET } } },
+        { name: 'dead', url: 'http://127.0.0.1:9/metrics', connectTimeout: '500ms' },
+        // A name that (wrongly) embeds the token: its metric dimension must come out redacted.
+        { name: `leaky-${SIM_TOKEN}`, url: 'http://127.0.0.1:9/metrics', connectTimeout: '500ms' },
+      ],
+      interval: '1m',
+      receivers: [{ name: 'hook', channel: { type: 'webhook', url: { ssm: { name: '/pw/hook-url' } }, secret: { ssm: { name: '/pw/hook-secret' } } } }],
+      routing: { route: { receiver: 'hook', groupWait: '0s' } },
+    },
+    { now: () => clock.now() },
+  );
+  smMock.on(GetSecretValueCommand, { SecretId: SIM_SECRET }).resolves({ SecretString: SIM_TOKEN });
+});
+
+const invoke = (remainingMs = 30_000) => handler(scheduledEvent(), lambdaContext(remainingMs)) as Promise<ProbeSummary>;
+
+async function stored(): Promise<ProbeState | undefined> {
+  return new DynamoStateStore<ProbeState>({ client: h.dynamo.client, tableName: h.table, key: PROBE_STATE_KEY }).load();
+}
+
+async function round(): Promise<ProbeSummary> {
+  clock.advance(60_000);
+  return invoke();
+}
+
+describe('probe handler', () => {
+  it('scrapes, commits state, sends the due jobs to SQS and publishes metrics with sanitized dimensions', async () => {
+    const first = await round();
+    expect(first).toMatchObject({ outcome: 'committed', targets: 3, scrapesOk: 1, version: 1 });
+    expect(sentJobs()).toEqual([]); // pending: forEvaluations 2
+    const second = await round();
+    expect(second.outcome).toBe('committed');
+    expect(second.jobs.sent).toBeGreaterThan(0);
+    const jobs = sentJobs();
+    expect(jobs.map((j) => j.receiver)).toContain('hook');
+    expect(jobs.flatMap((j) => j.notification.alerts.map((a) => a.rule))).toContain('scrape-failed');
+    for (const call of sqsMock.commandCalls(SendMessageBatchCommand)) {
+      expect(call.args[0].input.QueueUrl).toMatch(/pooler-watch-test-delivery$/);
+      expect(call.args[0].input.Entries!.length).toBeLessThanOrEqual(10);
+    }
+    // Committed and cleared: nothing left pending once SQS accepted the jobs.
+    const state = await stored();
+    expect(state?.pendingJobs).toEqual([]);
+    expect(state?.lastRoundAt).toBe(clock.now());
+
+    const data = metricData();
+    const names = new Set(data.map((d) => d.MetricName));
+    for (const n of ['ProbeSuccess', 'ProbeLatencyMs', 'AlertsFiring']) expect(names).toContain(n);
+    const targetDims = data.filter((d) => d.MetricName === 'ProbeSuccess').map((d) => d.Dimensions?.find((x) => x.Name === 'Target')?.Value);
+    expect(targetDims).toContain('prometheus');
+    expect(targetDims).toContain('redacted');
+    expect(JSON.stringify(data)).not.toContain(SIM_TOKEN);
+    expect(data.every((d) => d.Dimensions?.some((x) => x.Name === 'Stage' && x.Value === 'test'))).toBe(true);
+    expect(cwMock.commandCalls(PutMetricDataCommand).every((c) => c.args[0].input.Namespace === 'PoolerWatch')).toBe(true);
+    // Every log line is JSON with the request id; no secret in any of them.
+    const lines = logLines(h);
+    expect(lines.filter((l) => l.msg === 'probe round').every((l) => typeof l.awsRequestId === 'string')).toBe(true);
+    expect(h.logs.join('\n')).not.toContain(SIM_TOKEN);
+  });
+
+  it('publishes WorkingSetRatio and MinutesToOom per pod from the findings', async () => {
+    sim.setScenario('binary-leak');
+    let pods = new Set<string>();
+    const seen = (name: string) => metricData().some((d) => d.MetricName === name);
+    for (let i = 0; i < 200 && !(seen('MinutesToOom') && seen('WorkingSetRatio')); i++) await round();
+    const ws = metricData().filter((d) => d.MetricName === 'WorkingSetRatio');
+    expect(ws.length).toBeGreaterThan(0);
+    pods = new Set(ws.map((d) => d.Dimensions?.find((x) => x.Name === 'Pod')?.Value ?? ''));
+    expect([...pods].every((p) => sim.pods.includes(p))).toBe(true);
+    expect(metricData().some((d) => d.MetricName === 'MinutesToOom')).toBe(true);
+  });
+
+  it('two overlapping invocations from the same starting state: only one sends the jobs', async () => {
+    await round();
+    clock.advance(60_000);
+    const [a, b] = await Promise.all([invoke(), invoke()]);
+    const outcomes = [a.outcome, b.outcome].sort();
+    expect(outcomes).toEqual(['committed', 'superseded']);
+    const jobs = sentJobs();
+    expect(jobs.length).toBeGreaterThan(0);
+    expect(new Set(jobs.map((j) => j.id)).size).toBe(jobs.length);
+    expect((a.outcome === 'committed' ? a : b).jobs.sent).toBe(jobs.length);
+    expect((a.outcome === 'superseded' ? a : b).jobs.sent).toBe(0);
+    expect((await stored())?.pendingJobs).toEqual([]);
+  });
+
+  it('jobs SQS refuses after the commit stay pending in the state and the next round resends them', async () => {
+    await round();
+    sqsMock.on(SendMessageBatchCommand).rejects(Object.assign(new Error('throttled'), { name: 'RequestThrottled' }));
+    const failed = await round();
+    expect(failed.outcome).toBe('committed');
+    expect(failed.jobs.failed).toBeGreaterThan(0);
+    const pending = (await stored())?.pendingJobs ?? [];
+    expect(pending.length).toBe(failed.jobs.failed);
+    expect(pending.every((p) => p.leaseUntil === 0)).toBe(true);
+    expect(metricData().some((d) => d.MetricName === 'NotificationsFailed')).toBe(true);
+
+    sqsMock.reset();
+    sqsMock.on(SendMessageBatchCommand).callsFake((input: { Entries?: Array<{ Id?: string }> }) => ({ Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: 'm', MD5OfMessageBody: 'x' })), Failed: [] }));
+    const next = await round();
+    expect(next.jobs.reclaimed).toBe(pending.length);
+    expect(sentJobs().map((j) => j.id)).toEqual(expect.arrayContaining(pending.map((p) => p.job.id)));
+    expect((await stored())?.pendingJobs).toEqual([]);
+  });
+
+  it('a broken config fails the invocation without exposing it', async () => {
+    await h.configure('targets: [ { name: "x", url: "not a url" } ]');
+    await expect(invoke()).rejects.toMatchObject({ name: 'LambdaFailure', message: 'probe failed (ConfigError)' });
+    expect(logLines(h).some((l) => l.msg === 'invocation failed' && typeof l.awsRequestId === 'string')).toBe(true);
+  });
+});
+
