@@ -109,8 +109,22 @@ export class Notifier {
    * Resolves once the jobs are durable (the webhook answers 2xx only then); `key` makes a retried webhook a no-op.
    */
   async routeExternal(batch: { key: string; alerts: Array<{ routable: RoutableAlert; item: AlertItem }> }, now: number): Promise<'accepted' | 'duplicate'> {
-    return acceptExternal(batch, { config: this.opts.config, ledger: this.#ledger, sink: this.#sink, logger: this.opts.logger, now });
+    return acceptExternal(batch, { config: this.opts.config, ledger: this.#webhookMarks, sink: this.#sink, logger: this.opts.logger, now });
   }
+
+  /**
+   * Webhook keys seen by this process. Locally the mark only spares work on a retried webhook — what prevents a
+   * second notification is the job id, checked against the ledger at delivery — so it lives in memory and costs
+   * the webhook's 200 no disk round trip. (On AWS, where invocations share nothing, the DynamoDB ledger holds it.)
+   */
+  readonly #recentWebhooks = new Set<string>();
+  readonly #webhookMarks = {
+    has: async (id: string) => this.#recentWebhooks.has(id),
+    record: async (id: string) => {
+      if (this.#recentWebhooks.size >= 10_000) this.#recentWebhooks.delete(this.#recentWebhooks.values().next().value as string);
+      this.#recentWebhooks.add(id);
+    },
+  };
 
   /** Delivers everything pending (this round's jobs and any left by an earlier run). */
   drain(opts: { deadlineMs?: number; signal?: AbortSignal } = {}): Promise<DrainResult> {

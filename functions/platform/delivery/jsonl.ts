@@ -63,26 +63,44 @@ export async function appendDurable(path: string, lines: readonly string[]): Pro
   if (lines.length === 0) return;
   const dir = dirname(path);
   try {
-    await mkdir(dir, { recursive: true });
-    const fh = await open(path, 'a+', 0o600);
+    if (!knownDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      knownDirs.add(dir);
+    }
+    const fh = await open(path, 'a+', 0o600).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      // The directory went away since we made it (a cleanup): make it again.
+      await mkdir(dir, { recursive: true });
+      return open(path, 'a+', 0o600);
+    });
     try {
+      // Our own appends always end with a newline; only a file we have not written since it was opened in this
+      // process (a crash, another writer) needs its last byte checked.
+      const clean = cleanTails.get(path);
       const { size } = await fh.stat();
       let prefix = '';
-      if (size > 0) {
+      if (size > 0 && clean !== size) {
         const last = Buffer.alloc(1);
         await fh.read(last, 0, 1, size - 1);
         if (last[0] !== 0x0a) prefix = '\n';
       }
-      await fh.appendFile(prefix + lines.map((l) => `${l}\n`).join(''), 'utf8');
+      const text = prefix + lines.map((l) => `${l}\n`).join('');
+      await fh.appendFile(text, 'utf8');
       await fh.sync();
+      cleanTails.set(path, size + Buffer.byteLength(text));
       if (size === 0) await syncDir(dir);
     } finally {
       await fh.close();
     }
   } catch (cause) {
+    cleanTails.delete(path);
     if (cause instanceof StateError) throw cause;
     throw new StateError(`cannot append to ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, path, { cause });
   }
 }
+
+const knownDirs = new Set<string>();
+/** Size of each file right after our last append: if it is still that size, its tail is a newline we wrote. */
+const cleanTails = new Map<string, number>();
 
 export { writeFileAtomic } from '../atomic-file.ts';

@@ -31,28 +31,52 @@ export interface OutboxRead {
  * line with its id (so a job enqueued again after it finished is pending again); the same id enqueued
  * twice while pending counts once.
  */
+/** Longest a burst of appends keeps the lock before letting other processes (or a compaction) in. */
+const MAX_HOLD_MS = 200;
+
 export class OutboxFile {
-  #pending: { lines: string[]; done: Promise<void> } | undefined;
-  #writing: Promise<unknown> = Promise.resolve();
+  #queue: Array<{ lines: string[]; resolve: () => void; reject: (err: unknown) => void }> = [];
+  #pumping = false;
 
   constructor(readonly path: string) {}
 
   /**
-   * Group commit: appends that arrive while a write is in flight join the next one, so a burst of webhooks costs
-   * one lock and one fsync per batch instead of per request. Each caller resolves only once its lines are on disk.
+   * Group commit under a held lock: appends queue up, and one writer takes the file lock and keeps it while
+   * batches keep coming (up to {@link MAX_HOLD_MS}), one write and one fsync per batch. A webhook burst thus
+   * costs an fsync per batch, not a lock-file round trip per request. Each caller resolves only once its lines
+   * are on disk; other processes wait on the lock as before.
    */
   append(lines: readonly OutboxEntry[]): Promise<void> {
-    if (!this.#pending) {
-      const batch: { lines: string[]; done: Promise<void> } = { lines: [], done: Promise.resolve() };
-      batch.done = this.#writing.then(() => {
-        this.#pending = undefined;
-        return withFileLock(`${this.path}.lock`, () => appendDurable(this.path, batch.lines));
-      });
-      this.#writing = batch.done.catch(() => undefined);
-      this.#pending = batch;
+    const text = lines.map((l) => JSON.stringify(l));
+    const done = new Promise<void>((resolve, reject) => this.#queue.push({ lines: text, resolve, reject }));
+    if (!this.#pumping) void this.#pump();
+    return done;
+  }
+
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    try {
+      while (this.#queue.length > 0) {
+        const held = Date.now();
+        await withFileLock(`${this.path}.lock`, async () => {
+          while (this.#queue.length > 0 && Date.now() - held < MAX_HOLD_MS) {
+            const batch = this.#queue.splice(0);
+            try {
+              await appendDurable(this.path, batch.flatMap((b) => b.lines));
+              for (const b of batch) b.resolve();
+            } catch (err) {
+              for (const b of batch) b.reject(err);
+            }
+            // Let requests that are mid-flight join the next batch rather than wake to an empty queue.
+            await new Promise((r) => setImmediate(r));
+          }
+        }).catch((err: unknown) => {
+          for (const b of this.#queue.splice(0)) b.reject(err);
+        });
+      }
+    } finally {
+      this.#pumping = false;
     }
-    this.#pending.lines.push(...lines.map((l) => JSON.stringify(l)));
-    return this.#pending.done;
   }
 
   markDone(id: string, outcome: DoneOutcome, at: string): Promise<void> {
