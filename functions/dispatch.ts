@@ -3,11 +3,11 @@
  * (`ReportBatchItemFailures`), so SQS retries them and, after `maxReceiveCount`, moves them to the DLQ.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { getDeps } from './platform/aws/deps.ts';
+import { dispatchDeps } from './platform/aws/dispatch-deps.ts';
 import { dispatchRecords } from './platform/aws/dispatch-batch.ts';
 import { deadlineFrom, lambdaChain, requestLog } from './platform/aws/lambda.ts';
 
 export const handler = lambdaChain<SQSEvent, SQSBatchResponse>('dispatch').handler(async (event, context, { signal }) => {
-  const deps = await getDeps();
+  const deps = await dispatchDeps();
   return dispatchRecords(event.Records, deps, { log: requestLog(context), deadlineMs: deadlineFrom(context, deps.now), owner: context.awsRequestId, signal });
 });

@@ -3,11 +3,11 @@
  * (optimistic lock), then hand the jobs to SQS and publish CloudWatch metrics — see `platform/aws/probe-run.ts`.
  */
 import type { ScheduledEvent } from 'aws-lambda';
-import { getDeps } from './platform/aws/deps.ts';
+import { probeDeps } from './platform/aws/probe-deps.ts';
 import { deadlineFrom, lambdaChain, requestLog } from './platform/aws/lambda.ts';
 import { runProbe, type ProbeSummary } from './platform/aws/probe-run.ts';
 
 export const handler = lambdaChain<ScheduledEvent, ProbeSummary>('probe').handler(async (_event, context, { signal }) => {
-  const deps = await getDeps();
+  const deps = await probeDeps();
   return runProbe(deps, { log: requestLog(context), deadlineMs: deadlineFrom(context, deps.now), signal });
 });

@@ -43,7 +43,8 @@ const FACTORIES = {
   jsonl: createJsonlChannel,
 } satisfies Factories;
 
-export const CHANNEL_TYPES = Object.keys(FACTORIES) as Array<ChannelConfig['type']>;
+// Pure: a function that validates the config but never builds a channel (probe, webhook) drops the factories.
+export const CHANNEL_TYPES = /* @__PURE__ */ Object.keys(FACTORIES) as Array<ChannelConfig['type']>;
 
 export function createChannel(name: string, config: ChannelConfig, deps: ChannelDeps): Promise<Channel> {
   const factory = FACTORIES[config.type] as (name: string, config: ChannelConfig, deps: ChannelDeps) => Promise<Channel>;

@@ -5,7 +5,7 @@ import type { AlertItem, Notification } from '../core/render/types.ts';
 import { truncate } from '../core/render/truncate.ts';
 import type { Limit } from '../core/render/truncate.ts';
 import { ChannelError } from '../platform/errors.ts';
-import { classifyStatus, parseRetryAfter } from '../platform/http.ts';
+import { classifyStatus, parseRetryAfter } from '../platform/http-status.ts';
 import type { Channel, ChannelDeps, SendContext } from './channel.ts';
 
 /** Amazon SNS topic (email and SMS fan-out). Credentials come from the default AWS chain (the Lambda role). */

@@ -3,7 +3,7 @@ import { SecretRef } from '../config/secret-ref.ts';
 import type { AlertItem, Notification } from '../core/render/types.ts';
 import { truncate, truncateList, type Limit } from '../core/render/truncate.ts';
 import { ChannelError } from '../platform/errors.ts';
-import { classifyStatus } from '../platform/http.ts';
+import { classifyStatus } from '../platform/http-status.ts';
 import type { Channel, ChannelDeps, SendContext } from './channel.ts';
 
 /**

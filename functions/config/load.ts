@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { Config } from './schema.ts';
 import { ConfigError } from '../platform/errors.ts';
@@ -12,11 +11,55 @@ export function formatIssues(error: z.ZodError): string {
     .join('\n');
 }
 
-/** Parses config text (YAML, which also reads JSON) and validates it; throws ConfigError naming every bad path. */
-export function parseConfig(text: string, source = 'config'): Config {
+/**
+ * Finds a key that appears twice in one object of JSON text (already known to be valid JSON). `JSON.parse` keeps
+ * the last one silently, whereas the YAML parser refuses it ("Map keys must be unique"); such text takes the YAML
+ * path so it is refused exactly as before.
+ */
+function hasDuplicateKey(json: string): boolean {
+  const stack: Array<Set<string> | undefined> = [];
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (c === '{') stack.push(new Set());
+    else if (c === '[') stack.push(undefined);
+    else if (c === '}' || c === ']') stack.pop();
+    else if (c === '"') {
+      let j = i + 1;
+      while (json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
+      const keys = stack[stack.length - 1];
+      let k = j + 1;
+      while (k < json.length && /\s/.test(json[k] ?? '')) k++;
+      if (keys && json[k] === ':') {
+        const key = JSON.parse(json.slice(i, j + 1)) as string;
+        if (keys.has(key)) return true;
+        keys.add(key);
+      }
+      i = j;
+    }
+  }
+  return false;
+}
+
+/** Config text as data: JSON through `JSON.parse`, anything else (YAML) through the `yaml` parser, loaded only then. */
+async function parseText(text: string): Promise<unknown> {
+  try {
+    const raw: unknown = JSON.parse(text);
+    if (!hasDuplicateKey(text)) return raw;
+  } catch {
+    // Not JSON: YAML (a superset of JSON) below.
+  }
+  const { parse: parseYaml } = await import('yaml');
+  return parseYaml(text, { maxAliasCount: 100 });
+}
+
+/**
+ * Parses config text (YAML, which also reads JSON) and validates it; throws ConfigError naming every bad path.
+ * JSON text (what SSM often holds) is read without loading the YAML parser.
+ */
+export async function parseConfig(text: string, source = 'config'): Promise<Config> {
   let raw: unknown;
   try {
-    raw = parseYaml(text, { maxAliasCount: 100 });
+    raw = await parseText(text);
   } catch (err) {
     throw new ConfigError(`${source}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -1,5 +1,6 @@
 import axios, { type AxiosResponse } from 'axios';
 import { ChannelError } from './errors.ts';
+import { classifyStatus, parseRetryAfter } from './http-status.ts';
 import { Secret } from './secrets.ts';
 
 /** One outbound vendor call. `url` and header values may be Secrets (webhook URLs carry tokens). */
@@ -24,26 +25,8 @@ export interface HttpResponse {
   data: unknown;
 }
 
-export type Classification = 'ok' | 'retry' | 'fail';
-
-/**
- * The one place retry classification lives (design.md): 2xx ok; 5xx, 408 and 429 retry; every other status
- * fails for good (a 400 will not get better by sending it again).
- */
-export function classifyStatus(status: number, retryStatuses: readonly number[] = []): Classification {
-  if (status >= 200 && status < 300) return 'ok';
-  if (status >= 500 || status === 408 || status === 429 || retryStatuses.includes(status)) return 'retry';
-  return 'fail';
-}
-
-/** Retry-After as milliseconds: delta-seconds or an HTTP date; capped at one hour so a vendor cannot park us. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  const ms = /^\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - now;
-  if (!Number.isFinite(ms)) return undefined;
-  return Math.min(Math.max(0, ms), 3_600_000);
-}
+export type { Classification } from './http-status.ts';
+export { classifyStatus, parseRetryAfter } from './http-status.ts';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'ERR_CANCELED', 'ERR_BAD_RESPONSE']);
 

@@ -32,4 +32,22 @@ const mimeDbEmpty = {
   },
 };
 
-module.exports = [zodEnglishOnly, mimeDbEmpty];
+/**
+ * `@aws-sdk/core` reaches bowser (a 34 KB browser user-agent parser) through a dynamic `import()` in its browser
+ * user-agent provider, which the Node runtime config never calls: esbuild drops the code but still emits the
+ * chunk of a dynamic import (it splits before it tree-shakes). Nothing in a Node bundle imports that chunk, so
+ * bowser is replaced by a stub that fails loudly if that ever changes.
+ */
+const bowserUnused = {
+  name: 'bowser-unused',
+  setup(build) {
+    build.onResolve({ filter: /^bowser$/ }, () => ({ path: 'bowser', namespace: 'bowser-unused' }));
+    build.onLoad({ filter: /.*/, namespace: 'bowser-unused' }, () => ({
+      contents: 'const unused = () => { throw new Error("bowser is not bundled (browser-only user agent parsing)"); };\n' +
+        'export default { parse: unused, getParser: unused };\n',
+      loader: 'js',
+    }));
+  },
+};
+
+module.exports = [zodEnglishOnly, mimeDbEmpty, bowserUnused];

@@ -31,14 +31,19 @@ function once<T>(make: () => T): () => T {
   return () => (value ??= make());
 }
 
-/** A set of memoised clients sharing one configuration. */
-export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
-  const config = {
+/** The SDK client config for a set of options (only the options that are set). */
+function clientConfig(options: AwsClientOptions) {
+  return {
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
   };
+}
+
+/** A set of memoised clients sharing one configuration. */
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  const config = clientConfig(options);
   return {
     dynamo: once(() => new DynamoDBClient(config)),
     cloudwatch: once(() => new CloudWatchClient(config)),
@@ -48,17 +53,50 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   };
 }
 
-let shared: AwsClients | undefined;
+/*
+ * The process-wide clients. Each accessor below builds its own client on first use from the shared options, and
+ * only the accessors a Lambda entry reaches end up in its bundle (esbuild drops the other SDK clients): the
+ * webhook does not carry CloudWatch, the probe does not carry SNS. `configureAwsClients` starts a new generation.
+ */
 let sharedOptions: AwsClientOptions = {};
+let shared = new Map<string, unknown>();
+
+function sharedClient<T>(key: string, make: (config: ReturnType<typeof clientConfig>) => T): T {
+  let client = shared.get(key) as T | undefined;
+  if (client === undefined) {
+    client = make(clientConfig(sharedOptions));
+    shared.set(key, client);
+  }
+  return client;
+}
+
+/** The process-wide DynamoDB client. */
+export const dynamo = (): DynamoDBClient => sharedClient('dynamo', (c) => new DynamoDBClient(c));
+/** The process-wide CloudWatch client. */
+export const cloudwatch = (): CloudWatchClient => sharedClient('cloudwatch', (c) => new CloudWatchClient(c));
+/** The process-wide SQS client. */
+export const sqs = (): SQSClient => sharedClient('sqs', (c) => new SQSClient(c));
+/** The process-wide Secrets Manager client. */
+export const secretsManager = (): SecretsManagerClient => sharedClient('secretsManager', (c) => new SecretsManagerClient(c));
+/** The process-wide SSM client. */
+export const ssm = (): SSMClient => sharedClient('ssm', (c) => new SSMClient(c));
 
 /**
- * Replace the process-wide clients (composition root at cold start, or a test pointing them at a local
- * endpoint). Clients already handed out keep their old configuration.
+ * Replace the options of the process-wide clients (composition root at cold start, or a test pointing them at a
+ * local endpoint) without building any client. Clients already handed out keep their old configuration.
+ */
+export function setAwsClientOptions(options: AwsClientOptions = {}): void {
+  sharedOptions = { ...options };
+  shared = new Map();
+}
+
+/**
+ * Replace the process-wide clients (see {@link setAwsClientOptions}) and return them as a set, for callers that
+ * want every client. The Lambda entries use {@link setAwsClientOptions} and the accessors they need.
  */
 export function configureAwsClients(options: AwsClientOptions = {}): AwsClients {
-  shared = createAwsClients(options);
-  sharedOptions = { ...options };
-  return shared;
+  setAwsClientOptions(options);
+  return { dynamo, cloudwatch, sqs, secretsManager, ssm };
 }
 
 /**
@@ -68,16 +106,3 @@ export function configureAwsClients(options: AwsClientOptions = {}): AwsClients 
 export function awsClientOptions(): AwsClientOptions {
   return { ...sharedOptions };
 }
-
-const sharedClients = (): AwsClients => (shared ??= createAwsClients());
-
-/** The process-wide DynamoDB client. */
-export const dynamo = (): DynamoDBClient => sharedClients().dynamo();
-/** The process-wide CloudWatch client. */
-export const cloudwatch = (): CloudWatchClient => sharedClients().cloudwatch();
-/** The process-wide SQS client. */
-export const sqs = (): SQSClient => sharedClients().sqs();
-/** The process-wide Secrets Manager client. */
-export const secretsManager = (): SecretsManagerClient => sharedClients().secretsManager();
-/** The process-wide SSM client. */
-export const ssm = (): SSMClient => sharedClients().ssm();

@@ -1,25 +1,17 @@
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
-import type { Channel } from '../../channels/channel.ts';
-import { createChannel } from '../../channels/registry.ts';
 import { parseConfig } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';
 import type { SecretRef } from '../../config/secret-ref.ts';
 import { createSanitizer, type Sanitizer } from '../../core/sanitize/index.ts';
-import type { ResolvedTarget } from '../../runtime/probe-round.ts';
 import type { RunState } from '../../runtime/run.ts';
-import { DeliveryJobSchema, type DeliveryJob } from '../delivery/job.ts';
+import type { DeliveryJob } from '../delivery/job.ts';
 import type { RetryOptions } from '../delivery/retry.ts';
 import { ConfigError } from '../errors.ts';
-import { sendHttp } from '../http.ts';
 import { createLogger, type LogSink, type Logger } from '../logger.ts';
 import { describeSecretRef, registeredSecretValues, resolveSecret, type Secret } from '../secrets.ts';
-import { configureAwsClients, type AwsClientOptions, type AwsClients } from './clients.ts';
-import { createMetricsPublisher, type MetricsPublisher } from './cloudwatch-metrics.ts';
-import { DynamoLedger } from './dynamo-ledger.ts';
-import { DynamoStateStore } from './dynamo-state-store.ts';
+import { setAwsClientOptions, ssm, type AwsClientOptions } from './clients.ts';
 import { createAwsSecretProviders, setDefaultAwsSecretProviders } from './secret-providers.ts';
-import { createSqsJobQueue, type SqsJobQueue } from './sqs-jobs.ts';
 
 /**
  * The Lambda functions' environment: names and plain settings only — never a secret value (secrets are refs in
@@ -62,37 +54,25 @@ export interface ProbeState extends RunState {
   pendingJobs?: PendingJob[];
 }
 
-const ProbeStateSchema = z.looseObject({
-  watch: z.looseObject({ version: z.number() }),
-  grouper: z.looseObject({ groups: z.array(z.unknown()) }),
-  lastRoundAt: z.number().optional(),
-  pendingJobs: z.array(z.looseObject({ job: DeliveryJobSchema, leaseUntil: z.number() })).optional(),
-});
-
 export const PROBE_STATE_KEY = 'state#probe';
 
-/** Everything the three functions use, built once per cold start. */
-export interface AwsDeps {
+/**
+ * What every function shares, built once per cold start: the environment, the config (from SSM), the root
+ * logger, the clock, the sanitizer. Each entry adds only what it uses on top (`probe-deps.ts`, `webhook-deps.ts`,
+ * `dispatch-deps.ts`), so a function's bundle carries only its own SDK clients and code paths.
+ */
+export interface BaseDeps {
   env: LambdaEnv;
   config: Config;
   now: () => number;
   /** The root logger (handlers get a child with the request id). */
   logger: Logger;
-  clients: AwsClients;
-  ledger: DynamoLedger;
-  queue: SqsJobQueue;
-  /** A fresh store per invocation (it tracks the version it loaded). */
-  probeStore(): DynamoStateStore<ProbeState>;
-  /** A fresh buffer per invocation. */
-  metrics(): MetricsPublisher;
-  /** Targets with their tokens; re-resolved after the secret TTL. */
-  targets(): Promise<ResolvedTarget[]>;
-  /** Receivers' channels (dispatch only); rebuilt after the secret TTL so rotated secrets are picked up. */
-  channels(): Promise<Map<string, Channel>>;
   /** Redacts every secret resolved so far. */
   sanitizer(): Sanitizer;
   /** Test seams for retry timing. */
   retry: Pick<RetryOptions, 'sleep' | 'random'>;
+  /** Secret cache TTL (ms) of this cold start. */
+  secretTtlMs: number;
 }
 
 /** What tests (or a non-Lambda host) can override; production passes nothing. */
@@ -109,19 +89,20 @@ export interface DepsOverrides {
 const SECRET_TTL_MS = 5 * 60_000;
 
 let overrides: DepsOverrides = {};
-let memo: Promise<AwsDeps> | undefined;
 let root: Logger | undefined;
+/** Bumped by {@link resetDeps}: every memo of {@link memoDeps} built in an older generation is stale. */
+let generation = 0;
 
 /** Replace the overrides (tests) and forget the memoised deps. */
 export function configureDeps(next: DepsOverrides): void {
   overrides = next;
-  configureAwsClients(next.clients ?? {});
+  setAwsClientOptions(next.clients ?? {});
   resetDeps();
 }
 
-/** Forget the memoised deps (and the root logger): the next `getDeps()` builds them again, like a cold start. */
+/** Forget the memoised deps (and the root logger): the next `*Deps()` builds them again, like a cold start. */
 export function resetDeps(): void {
-  memo = undefined;
+  generation += 1;
   root = undefined;
 }
 
@@ -136,16 +117,23 @@ export function rootLogger(): Logger {
 }
 
 /**
- * The composition root, memoised per cold start: parse the environment and the config (from SSM), point the
- * process-wide AWS clients and secret providers, build the ledger, queue and factories. A failure is not
- * memoised, so the next invocation retries (a transient SSM error does not poison the container).
+ * A composition root memoised per cold start (per {@link resetDeps} generation). A failure is not memoised, so
+ * the next invocation retries (a transient SSM error does not poison the container).
  */
-export function getDeps(): Promise<AwsDeps> {
-  memo ??= build().catch((err: unknown) => {
-    memo = undefined;
-    throw err;
-  });
-  return memo;
+export function memoDeps<T>(build: () => Promise<T>): () => Promise<T> {
+  let memo: { generation: number; value: Promise<T> } | undefined;
+  return () => {
+    if (memo && memo.generation === generation) return memo.value;
+    const entry = {
+      generation,
+      value: build().catch((err: unknown) => {
+        if (memo === entry) memo = undefined;
+        throw err;
+      }),
+    };
+    memo = entry;
+    return entry.value;
+  };
 }
 
 /** On AWS a secret is a Secrets Manager or SSM ref: `env` and `file` refs are refused (no secret in an env value). */
@@ -154,10 +142,10 @@ export async function resolveAwsSecret(ref: SecretRef): Promise<Secret> {
   return resolveSecret(ref, {});
 }
 
-async function loadConfigParameter(clients: AwsClients, name: string): Promise<Config> {
+async function loadConfigParameter(name: string): Promise<Config> {
   let value: string | undefined;
   try {
-    const out = await clients.ssm().send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    const out = await ssm().send(new GetParameterCommand({ Name: name, WithDecryption: true }));
     value = out.Parameter?.Value;
   } catch (cause) {
     throw new ConfigError(`config parameter ${name}: cannot be read (${cause instanceof Error ? cause.name : 'error'})`, { cause });
@@ -166,7 +154,8 @@ async function loadConfigParameter(clients: AwsClients, name: string): Promise<C
   return parseConfig(value, `ssm:${name}`);
 }
 
-function ttlMemo<T>(make: () => Promise<T>, ttlMs: number, now: () => number): () => Promise<T> {
+/** A value rebuilt after `ttlMs` (secrets: rotated values are picked up); a failed build is not kept. */
+export function ttlMemo<T>(make: () => Promise<T>, ttlMs: number, now: () => number): () => Promise<T> {
   let cached: { at: number; value: Promise<T> } | undefined;
   return () => {
     if (cached && now() - cached.at < ttlMs) return cached.value;
@@ -180,39 +169,25 @@ function ttlMemo<T>(make: () => Promise<T>, ttlMs: number, now: () => number): (
   };
 }
 
-async function build(): Promise<AwsDeps> {
+/**
+ * The shared part of every composition root: parse the environment and the config (from SSM), point the
+ * process-wide AWS clients and secret providers. Memoised per cold start like the roots built on it.
+ */
+export const baseDeps: () => Promise<BaseDeps> = memoDeps(async () => {
   const env = parseLambdaEnv(currentEnv());
   const now = overrides.now ?? Date.now;
   const logger = rootLogger();
-  const clients = configureAwsClients(overrides.clients ?? {});
-  const ttlMs = overrides.secretTtlMs ?? SECRET_TTL_MS;
-  setDefaultAwsSecretProviders(createAwsSecretProviders({ ttlMs, now }));
-  const config = await loadConfigParameter(clients, env.CONFIG_PARAMETER);
-  const ledger = new DynamoLedger({ client: clients.dynamo(), tableName: env.TABLE_NAME, now });
-  const queue = createSqsJobQueue({ client: clients.sqs(), queueUrl: env.QUEUE_URL, logger });
-  const channelDeps = { resolveSecret: resolveAwsSecret, http: sendHttp, now };
+  setAwsClientOptions(overrides.clients ?? {});
+  const secretTtlMs = overrides.secretTtlMs ?? SECRET_TTL_MS;
+  setDefaultAwsSecretProviders(createAwsSecretProviders({ ttlMs: secretTtlMs, now }));
+  const config = await loadConfigParameter(env.CONFIG_PARAMETER);
   return {
     env,
     config,
     now,
     logger,
-    clients,
-    ledger,
-    queue,
-    probeStore: () =>
-      new DynamoStateStore<ProbeState>({ client: clients.dynamo(), tableName: env.TABLE_NAME, key: PROBE_STATE_KEY, now, parse: (raw) => ProbeStateSchema.parse(raw) as unknown as ProbeState }),
-    metrics: () => createMetricsPublisher({ client: clients.cloudwatch(), namespace: env.METRICS_NAMESPACE, now, sanitizer: createSanitizer({ secrets: registeredSecretValues() }) }),
-    targets: ttlMemo(
-      () => Promise.all(config.targets.map(async (target) => ({ target, ...(target.token ? { token: await resolveAwsSecret(target.token) } : {}) }))),
-      ttlMs,
-      now,
-    ),
-    channels: ttlMemo(
-      async () => new Map(await Promise.all(config.receivers.map(async (r) => [r.name, await createChannel(r.name, r.channel, channelDeps)] as const))),
-      ttlMs,
-      now,
-    ),
     sanitizer: () => createSanitizer({ secrets: registeredSecretValues() }),
     retry: overrides.retry ?? {},
+    secretTtlMs,
   };
-}
+});

@@ -6,7 +6,7 @@ import { runLanes, toLanes } from '../delivery/lanes.ts';
 import { DEFAULT_MAX_ATTEMPTS, deliverWithRetry, type AttemptReport } from '../delivery/retry.ts';
 import { ChannelError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { AwsDeps } from './deps.ts';
+import type { DispatchDeps } from './dispatch-deps.ts';
 import { parseJobRecord } from './sqs-jobs.ts';
 
 /** One dispatch invocation's context. */
@@ -33,7 +33,7 @@ const CLAIM_SLACK_MS = 30_000;
  * and the invocation's deadline, then record it (and its Slack thread receipt). On final failure a primary with a
  * `fallback` receiver hands a fallback job to SQS (same road, own id); otherwise the job fails back to SQS.
  */
-export async function deliverSqsJob(job: DeliveryJob, deps: AwsDeps, channels: Map<string, Channel>, inv: DispatchInvocation & { messageId: string }): Promise<DispatchOutcome> {
+export async function deliverSqsJob(job: DeliveryJob, deps: DispatchDeps, channels: Map<string, Channel>, inv: DispatchInvocation & { messageId: string }): Promise<DispatchOutcome> {
   const { ledger, now, config } = deps;
   const line = (outcome: string, channel: string, fields: Record<string, unknown>) => {
     const level = outcome === 'sent' || outcome === 'duplicate' ? 'info' : outcome === 'failed' ? 'error' : 'warn';
@@ -92,7 +92,7 @@ export async function deliverSqsJob(job: DeliveryJob, deps: AwsDeps, channels: M
   }
 }
 
-async function send(channel: Channel, job: DeliveryJob, deps: AwsDeps, deadlineMs: number, onAttempt: (r: AttemptReport) => void, signal?: AbortSignal) {
+async function send(channel: Channel, job: DeliveryJob, deps: DispatchDeps, deadlineMs: number, onAttempt: (r: AttemptReport) => void, signal?: AbortSignal) {
   const notification = notificationForJob(job);
   const previous = notification.kind === 'trigger' ? undefined : await deps.ledger.threadReceipt(job.receiver, notification.groupKey);
   const d = deps.config.delivery;
@@ -118,7 +118,7 @@ async function send(channel: Channel, job: DeliveryJob, deps: AwsDeps, deadlineM
  * delivered in lanes per receiver (in order within a receiver, `delivery.concurrency` receivers at a time).
  * Returns the partial-batch response (the event source mapping needs `ReportBatchItemFailures`).
  */
-export async function dispatchRecords(records: SQSRecord[], deps: AwsDeps, inv: DispatchInvocation): Promise<SQSBatchResponse> {
+export async function dispatchRecords(records: SQSRecord[], deps: DispatchDeps, inv: DispatchInvocation): Promise<SQSBatchResponse> {
   const failures: string[] = [];
   const jobs: Array<{ messageId: string; job: DeliveryJob }> = [];
   for (const record of records) {

@@ -10,7 +10,8 @@ import type { DeliveryJob } from '../delivery/job.ts';
 import type { Logger } from '../logger.ts';
 import type { ScrapeFailed, ScrapeOk } from '../scrape.ts';
 import type { MetricsPublisher } from './cloudwatch-metrics.ts';
-import type { AwsDeps, PendingJob, ProbeState } from './deps.ts';
+import type { PendingJob, ProbeState } from './deps.ts';
+import type { ProbeDeps } from './probe-deps.ts';
 import { StateConflictError } from './errors.ts';
 import type { SendJobsResult } from './sqs-jobs.ts';
 
@@ -125,7 +126,7 @@ function recordFindings(metrics: MetricsPublisher, findings: Finding[], firing: 
  *    round resends them). A crash between 2 and 4 leaves them leased: resent after the lease by a later round.
  * Re-sent jobs keep their ids, so the dispatcher's ledger delivers each at most once.
  */
-export async function runProbe(deps: AwsDeps, inv: ProbeInvocation): Promise<ProbeSummary> {
+export async function runProbe(deps: ProbeDeps, inv: ProbeInvocation): Promise<ProbeSummary> {
   const { config, now, env } = deps;
   const targets = await deps.targets();
   const ts = now();
@@ -179,7 +180,7 @@ export async function runProbe(deps: AwsDeps, inv: ProbeInvocation): Promise<Pro
   return summary;
 }
 
-async function sendCommitted(deps: AwsDeps, store: ReturnType<AwsDeps['probeStore']>, jobs: DeliveryJob[], log: Logger): Promise<SendJobsResult> {
+async function sendCommitted(deps: ProbeDeps, store: ReturnType<ProbeDeps['probeStore']>, jobs: DeliveryJob[], log: Logger): Promise<SendJobsResult> {
   let result: SendJobsResult;
   try {
     result = await deps.queue.send(jobs);

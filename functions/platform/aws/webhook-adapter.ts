@@ -4,7 +4,7 @@ import type { ReceiverAuth } from '../receiver/auth.ts';
 import { DEFAULT_MAX_BODY_BYTES, handleWebhook } from '../receiver/handle-webhook.ts';
 import type { WebhookDeps, WebhookRequest, WebhookResponse } from '../receiver/http-types.ts';
 import type { Logger } from '../logger.ts';
-import type { AwsDeps } from './deps.ts';
+import type { WebhookDeps as AwsWebhookDeps } from './webhook-deps.ts';
 
 /**
  * An HTTP API (payload format 2.0) event as the runtime-neutral request. The path drops a named stage's prefix
@@ -29,7 +29,7 @@ export function toApiGatewayResult(response: WebhookResponse): APIGatewayProxySt
  * hand-off: a 200 only once SQS accepted every job) and mark its key in the DynamoDB ledger (`webhook:<key>`),
  * so a webhook retried by Alertmanager is a `duplicate`.
  */
-export async function alertmanagerWebhook(event: APIGatewayProxyEventV2, deps: AwsDeps, inv: { log: Logger; auth: ReceiverAuth }): Promise<APIGatewayProxyStructuredResultV2> {
+export async function alertmanagerWebhook(event: APIGatewayProxyEventV2, deps: AwsWebhookDeps, inv: { log: Logger; auth: ReceiverAuth }): Promise<APIGatewayProxyStructuredResultV2> {
   const { config } = deps;
   const webhook: WebhookDeps = {
     auth: inv.auth,

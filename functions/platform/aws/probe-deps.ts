@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { createSanitizer } from '../../core/sanitize/index.ts';
+import type { ResolvedTarget } from '../../runtime/probe-round.ts';
+import { DeliveryJobSchema } from '../delivery/job.ts';
+import { registeredSecretValues } from '../secrets.ts';
+import { cloudwatch, dynamo, sqs } from './clients.ts';
+import { createMetricsPublisher, type MetricsPublisher } from './cloudwatch-metrics.ts';
+import { PROBE_STATE_KEY, baseDeps, memoDeps, resolveAwsSecret, ttlMemo, type BaseDeps, type ProbeState } from './deps.ts';
+import { DynamoStateStore } from './dynamo-state-store.ts';
+import { createSqsJobQueue, type SqsJobQueue } from './sqs-jobs.ts';
+
+/** What the probe uses: the shared deps, the SQS queue, its DynamoDB state, CloudWatch metrics and the targets. */
+export interface ProbeDeps extends BaseDeps {
+  queue: SqsJobQueue;
+  /** A fresh store per invocation (it tracks the version it loaded). */
+  probeStore(): DynamoStateStore<ProbeState>;
+  /** A fresh buffer per invocation. */
+  metrics(): MetricsPublisher;
+  /** Targets with their tokens; re-resolved after the secret TTL. */
+  targets(): Promise<ResolvedTarget[]>;
+}
+
+const ProbeStateSchema = z.looseObject({
+  watch: z.looseObject({ version: z.number() }),
+  grouper: z.looseObject({ groups: z.array(z.unknown()) }),
+  lastRoundAt: z.number().optional(),
+  pendingJobs: z.array(z.looseObject({ job: DeliveryJobSchema, leaseUntil: z.number() })).optional(),
+});
+
+/** The probe's composition root, memoised per cold start. */
+export const probeDeps: () => Promise<ProbeDeps> = memoDeps(async () => {
+  const base = await baseDeps();
+  const { env, config, now, logger, secretTtlMs } = base;
+  return {
+    ...base,
+    queue: createSqsJobQueue({ client: sqs(), queueUrl: env.QUEUE_URL, logger }),
+    probeStore: () =>
+      new DynamoStateStore<ProbeState>({ client: dynamo(), tableName: env.TABLE_NAME, key: PROBE_STATE_KEY, now, parse: (raw) => ProbeStateSchema.parse(raw) as unknown as ProbeState }),
+    metrics: () => createMetricsPublisher({ client: cloudwatch(), namespace: env.METRICS_NAMESPACE, now, sanitizer: createSanitizer({ secrets: registeredSecretValues() }) }),
+    targets: ttlMemo(
+      () => Promise.all(config.targets.map(async (target) => ({ target, ...(target.token ? { token: await resolveAwsSecret(target.token) } : {}) }))),
+      secretTtlMs,
+      now,
+    ),
+  };
+});
