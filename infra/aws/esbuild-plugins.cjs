@@ -50,4 +50,26 @@ const bowserUnused = {
   },
 };
 
-module.exports = [zodEnglishOnly, mimeDbEmpty, bowserUnused];
+/**
+ * Inside Lambda the SDK always finds its credentials in the environment (the execution role's AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN). The default Node chain also bundles the SSO, profile-file, process,
+ * web-identity and container/IMDS providers (~80 KB, loaded at cold start) that can never be reached there, so the
+ * chain is replaced by the environment provider alone. Local runs and tests do not use these bundles.
+ */
+const lambdaEnvCredentials = {
+  name: 'lambda-env-credentials',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: 'lambda-env-credentials', namespace: 'lambda-env-credentials' }));
+    build.onLoad({ filter: /.*/, namespace: 'lambda-env-credentials' }, () => ({
+      contents:
+        'import { fromEnv } from "@aws-sdk/credential-provider-env";\n' +
+        'export const defaultProvider = (init = {}) => fromEnv(init);\n' +
+        'export const credentialsWillNeedRefresh = (c) => c?.expiration !== undefined;\n' +
+        'export const credentialsTreatedAsExpired = (c) => c?.expiration !== undefined && c.expiration.getTime() - Date.now() < 300000;\n',
+      loader: 'js',
+      resolveDir: __dirname,
+    }));
+  },
+};
+
+module.exports = [zodEnglishOnly, mimeDbEmpty, bowserUnused, lambdaEnvCredentials];
