@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { RUNBOOK_QUERIES } from '../fixtures/runbook-promql.ts';
 
 const text = readFileSync(new URL('../../infra/grafana/codex-pooler-runtime-triage.json', import.meta.url), 'utf8');
 
@@ -26,91 +27,6 @@ interface Dashboard {
   templating: { list: Variable[] };
 }
 
-/**
- * The runbook's PromQL (codex-pooler-monitoring.md, "Useful PromQL"), copied verbatim. The `vm_memory_*` and
- * stream-buffer blocks hold one query per line, so they are listed line by line.
- */
-const RUNBOOK_QUERIES = [
-  `max by (pod) (
-  container_memory_working_set_bytes{namespace="codex-pooler", container="app", image!=""}
-)`,
-  'vm_memory_total_bytes{namespace="codex-pooler", job="codex-pooler-app"}',
-  'vm_memory_binary_bytes{namespace="codex-pooler", job="codex-pooler-app"}',
-  'vm_memory_processes_bytes{namespace="codex-pooler", job="codex-pooler-app"}',
-  'vm_memory_ets_bytes{namespace="codex-pooler", job="codex-pooler-app"}',
-  'vm_memory_system_bytes{namespace="codex-pooler", job="codex-pooler-app"}',
-  `clamp_min(
-  max by (pod) (
-    container_memory_working_set_bytes{
-      namespace="codex-pooler",
-      container="app",
-      image!=""
-    }
-  )
-  - on (pod)
-  max by (pod) (
-    vm_memory_total_bytes{namespace="codex-pooler", job="codex-pooler-app"}
-  ),
-  0
-)`,
-  `increase(kube_pod_container_status_restarts_total{
-  namespace="codex-pooler",
-  exported_container="app"
-}[15m])`,
-  'rate(codex_pooler_gateway_stream_buffer_oversized_count_total[5m])',
-  'rate(codex_pooler_gateway_stream_buffer_truncated_count_total[5m])',
-  `sum by (pod) (
-  rate(codex_pooler_repo_query_count{namespace="codex-pooler", job="codex-pooler-app"}[5m])
-)`,
-  `topk(10,
-  sum by (source, command) (
-    rate(codex_pooler_repo_query_count{namespace="codex-pooler", job="codex-pooler-app"}[5m])
-  )
-)`,
-  `sum by (pod, command) (
-  rate(codex_pooler_repo_query_count{
-    namespace="codex-pooler",
-    job="codex-pooler-app",
-    source="unknown"
-  }[5m])
-)`,
-  `histogram_quantile(0.95,
-  sum by (le, source, command) (
-    rate(codex_pooler_repo_query_total_time_seconds_bucket{
-      namespace="codex-pooler",
-      job="codex-pooler-app"
-    }[5m])
-  )
-)`,
-  `sum by (method, status_class) (
-  rate(codex_pooler_http_request_count{
-    namespace="codex-pooler",
-    job="codex-pooler-app"
-  }[5m])
-)`,
-  `sum by (route_class, transport) (
-  rate(codex_pooler_gateway_admission_enqueued_count{
-    namespace="codex-pooler",
-    job="codex-pooler-app"
-  }[5m])
-)`,
-  `histogram_quantile(0.95,
-  sum by (le, route_class, transport) (
-    rate(codex_pooler_gateway_admission_dequeued_time_seconds_bucket{
-      namespace="codex-pooler",
-      job="codex-pooler-app"
-    }[5m])
-  )
-)`,
-  `histogram_quantile(0.95,
-  sum by (le, pod) (
-    rate(codex_pooler_repo_query_queue_time_seconds_bucket{
-      namespace="codex-pooler",
-      job="codex-pooler-app"
-    }[5m])
-  )
-)`,
-];
 
 /** The runbook's eight panel groups, in order: words each row title must mention. */
 const ROWS: RegExp[] = [

@@ -1,66 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { nonBeamQuery, quantileQuery, restartsQuery, sumRateQuery, workingSetQuery } from '../../../functions/core/heuristics/promql.ts';
 import { context, names, T0 } from './builders.ts';
+import { RUNBOOK } from '../../fixtures/runbook-promql.ts';
 
-/** Verbatim from the operators' runbook (codex-pooler-monitoring.md, "Useful PromQL"). */
-const RUNBOOK = {
-  workingSet: `max by (pod) (
-  container_memory_working_set_bytes{namespace="codex-pooler", container="app", image!=""}
-)`,
-  nonBeam: `clamp_min(
-  max by (pod) (
-    container_memory_working_set_bytes{
-      namespace="codex-pooler",
-      container="app",
-      image!=""
-    }
-  )
-  - on (pod)
-  max by (pod) (
-    vm_memory_total_bytes{namespace="codex-pooler", job="codex-pooler-app"}
-  ),
-  0
-)`,
-  restarts: `increase(kube_pod_container_status_restarts_total{
-  namespace="codex-pooler",
-  exported_container="app"
-}[15m])`,
-  unknownSource: `sum by (pod, command) (
-  rate(codex_pooler_repo_query_count{
-    namespace="codex-pooler",
-    job="codex-pooler-app",
-    source="unknown"
-  }[5m])
-)`,
-  httpStatus: `sum by (method, status_class) (
-  rate(codex_pooler_http_request_count{
-    namespace="codex-pooler",
-    job="codex-pooler-app"
-  }[5m])
-)`,
-  admissionEnqueued: `sum by (route_class, transport) (
-  rate(codex_pooler_gateway_admission_enqueued_count{
-    namespace="codex-pooler",
-    job="codex-pooler-app"
-  }[5m])
-)`,
-  admissionQueue: `histogram_quantile(0.95,
-  sum by (le, route_class, transport) (
-    rate(codex_pooler_gateway_admission_dequeued_time_seconds_bucket{
-      namespace="codex-pooler",
-      job="codex-pooler-app"
-    }[5m])
-  )
-)`,
-  dbQueue: `histogram_quantile(0.95,
-  sum by (le, pod) (
-    rate(codex_pooler_repo_query_queue_time_seconds_bucket{
-      namespace="codex-pooler",
-      job="codex-pooler-app"
-    }[5m])
-  )
-)`,
-};
 
 const ctx = context(T0);
 /** The query without the pod matcher we add: must then be the runbook's text. */
