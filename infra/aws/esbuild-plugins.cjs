@@ -1,4 +1,4 @@
-/* global module */
+/* global module, __dirname */
 // esbuild plugins of the Lambda bundles: serverless.yml (custom.esbuild.plugins) and bench/bundles.ts load this
 // file, so the benchmark measures exactly what ships.
 'use strict';
