@@ -61,46 +61,65 @@ export async function readJsonlFile<S extends z.ZodType>(path: string, schema: S
  */
 export async function appendDurable(path: string, lines: readonly string[]): Promise<void> {
   if (lines.length === 0) return;
-  const dir = dirname(path);
+  const appender = await openAppender(path);
   try {
-    if (!knownDirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
-      knownDirs.add(dir);
-    }
-    const fh = await open(path, 'a+', 0o600).catch(async (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-      // The directory went away since we made it (a cleanup): make it again.
-      await mkdir(dir, { recursive: true });
-      return open(path, 'a+', 0o600);
-    });
+    await appender.append(lines);
+  } finally {
+    await appender.close();
+  }
+}
+
+/** An open JSONL file for a run of durable appends (one write and one fsync each), under the caller's lock. */
+export interface Appender {
+  append(lines: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens `path` for appending. If a writer died mid-line (no trailing newline), the first append starts with a
+ * newline so the torn line stays alone. Keeping it open across a burst saves an open/stat/close per batch.
+ */
+export async function openAppender(path: string): Promise<Appender> {
+  const dir = dirname(path);
+  const fail = (cause: unknown): never => {
+    if (cause instanceof StateError) throw cause;
+    throw new StateError(`cannot append to ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, path, { cause });
+  };
+  try {
+    await mkdir(dir, { recursive: true });
+    const fh = await open(path, 'a+', 0o600);
+    let size: number;
+    let prefix = '';
     try {
-      // Our own appends always end with a newline; only a file we have not written since it was opened in this
-      // process (a crash, another writer) needs its last byte checked.
-      const clean = cleanTails.get(path);
-      const { size } = await fh.stat();
-      let prefix = '';
-      if (size > 0 && clean !== size) {
+      size = (await fh.stat()).size;
+      if (size > 0) {
         const last = Buffer.alloc(1);
         await fh.read(last, 0, 1, size - 1);
         if (last[0] !== 0x0a) prefix = '\n';
       }
-      const text = prefix + lines.map((l) => `${l}\n`).join('');
-      await fh.appendFile(text, 'utf8');
-      await fh.sync();
-      cleanTails.set(path, size + Buffer.byteLength(text));
-      if (size === 0) await syncDir(dir);
-    } finally {
+    } catch (err) {
       await fh.close();
+      throw err;
     }
+    return {
+      async append(lines) {
+        if (lines.length === 0) return;
+        const text = prefix + lines.map((l) => `${l}\n`).join('');
+        try {
+          await fh.appendFile(text, 'utf8');
+          await fh.sync();
+          if (size === 0) await syncDir(dir);
+        } catch (err) {
+          fail(err);
+        }
+        prefix = '';
+        size += Buffer.byteLength(text);
+      },
+      close: () => fh.close(),
+    };
   } catch (cause) {
-    cleanTails.delete(path);
-    if (cause instanceof StateError) throw cause;
-    throw new StateError(`cannot append to ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, path, { cause });
+    return fail(cause);
   }
 }
-
-const knownDirs = new Set<string>();
-/** Size of each file right after our last append: if it is still that size, its tail is a newline we wrote. */
-const cleanTails = new Map<string, number>();
 
 export { writeFileAtomic } from '../atomic-file.ts';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { withFileLock } from './file-lock.ts';
 import { DeliveryJobSchema, jobFromStored } from './job.ts';
 import type { DeliveryJob } from './job.ts';
-import { appendDurable, readJsonlFile, writeFileAtomic } from './jsonl.ts';
+import { appendDurable, openAppender, readJsonlFile, writeFileAtomic } from './jsonl.ts';
 import type { BadLine } from './jsonl.ts';
 
 /** How a job left the outbox. */
@@ -59,16 +59,21 @@ export class OutboxFile {
       while (this.#queue.length > 0) {
         const held = Date.now();
         await withFileLock(`${this.path}.lock`, async () => {
-          while (this.#queue.length > 0 && Date.now() - held < MAX_HOLD_MS) {
-            const batch = this.#queue.splice(0);
-            try {
-              await appendDurable(this.path, batch.flatMap((b) => b.lines));
-              for (const b of batch) b.resolve();
-            } catch (err) {
-              for (const b of batch) b.reject(err);
+          const file = await openAppender(this.path);
+          try {
+            while (this.#queue.length > 0 && Date.now() - held < MAX_HOLD_MS) {
+              const batch = this.#queue.splice(0);
+              try {
+                await file.append(batch.flatMap((b) => b.lines));
+                for (const b of batch) b.resolve();
+              } catch (err) {
+                for (const b of batch) b.reject(err);
+              }
+              // Let requests that are mid-flight join the next batch rather than wake to an empty queue.
+              await new Promise((r) => setImmediate(r));
             }
-            // Let requests that are mid-flight join the next batch rather than wake to an empty queue.
-            await new Promise((r) => setImmediate(r));
+          } finally {
+            await file.close();
           }
         }).catch((err: unknown) => {
           for (const b of this.#queue.splice(0)) b.reject(err);
