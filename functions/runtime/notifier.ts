@@ -126,8 +126,32 @@ export class Notifier {
     },
   };
 
-  /** Delivers everything pending (this round's jobs and any left by an earlier run). */
+  #draining: Promise<DrainResult> | undefined;
+  #followUp: Promise<DrainResult> | undefined;
+
+  /**
+   * Delivers everything pending (this round's jobs and any left by an earlier run). Drains run one at a time in
+   * this process: a call during a drain gets exactly one follow-up drain (shared by every such call), which starts
+   * when the current one ends and so sees whatever was enqueued meanwhile — the probe loop and webhook bursts never
+   * drain side by side and fight over claims and the outbox lock.
+   */
   drain(opts: { deadlineMs?: number; signal?: AbortSignal } = {}): Promise<DrainResult> {
-    return this.outbox.drain((receiver) => this.#channels.get(receiver), opts);
+    if (!this.#draining) {
+      const run = this.outbox.drain((receiver) => this.#channels.get(receiver), opts);
+      this.#draining = run.finally(() => (this.#draining = undefined));
+      return this.#draining;
+    }
+    this.#followUp ??= this.#draining
+      .catch(() => undefined)
+      .then(() => {
+        this.#followUp = undefined;
+        return this.drain(opts);
+      });
+    return this.#followUp;
+  }
+
+  /** Resolves when no drain is running or queued (shutdown). */
+  async idle(): Promise<void> {
+    while (this.#draining || this.#followUp) await (this.#followUp ?? this.#draining)!.catch(() => undefined);
   }
 }

@@ -48,15 +48,19 @@ export async function runLoop(opts: RunOptions): Promise<number> {
     const notifier = await Notifier.create({ config, logger: opts.logger, out: opts.out, env: opts.env, now: opts.now, grouper: saved?.grouper });
     const watcher = buildWatcher(config, saved?.watch);
     const now = opts.now ?? Date.now;
-    const background = serialDrain(() => notifier.drain({ deadlineMs: now() + config.delivery.deadline }), opts.logger);
-    const server = await startWebhookServer({ config, notifier, logger: opts.logger, env: opts.env ?? process.env, now, onAccepted: background.kick });
+    // Accepted webhooks are delivered now rather than at the next round; the notifier runs one drain at a time.
+    const deliverSoon = () =>
+      void notifier.drain({ deadlineMs: now() + config.delivery.deadline }).catch((err: unknown) =>
+        opts.logger.error('background delivery failed', { error: (err as Error)?.name ?? 'error' }),
+      );
+    const server = await startWebhookServer({ config, notifier, logger: opts.logger, env: opts.env ?? process.env, now, onAccepted: deliverSoon });
     if (server) opts.logger.info('alertmanager receiver listening', { url: `${server.url}/alertmanager` });
     opts.onReady?.({ receiverUrl: server?.url });
     try {
       return await loop(opts, { store, targets, watcher, notifier, now });
     } finally {
       await server?.close();
-      await background.idle();
+      await notifier.idle();
     }
   } finally {
     await release();
@@ -84,27 +88,4 @@ async function loop(
     await sleep(Math.max(0, config.interval - (now() - started)), opts.signal);
   }
   return rounds;
-}
-
-/** Runs drains one at a time; a kick during a drain schedules exactly one more, so nothing waits for the next round. */
-function serialDrain(drain: () => Promise<unknown>, logger: Logger) {
-  let running: Promise<void> | undefined;
-  let again = false;
-  const run = (): Promise<void> =>
-    drain()
-      .catch((err: unknown) => logger.error('background delivery failed', { error: (err as Error)?.name ?? 'error' }))
-      .then(() => {
-        if (again) {
-          again = false;
-          return run();
-        }
-        running = undefined;
-      });
-  return {
-    kick() {
-      if (running) again = true;
-      else running = run();
-    },
-    idle: () => running ?? Promise.resolve(),
-  };
 }
