@@ -1,10 +1,9 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import type { Channel, SendReceipt } from '../../channels/channel.ts';
+import type { Channel } from '../../channels/channel.ts';
+import { attemptFields, attemptJob, attemptOutcome } from '../delivery/attempt-job.ts';
 import { errorFields } from '../delivery/dead-letter.ts';
-import { fallbackJob, notificationForJob, type DeliveryJob } from '../delivery/job.ts';
+import { fallbackJob, type DeliveryJob } from '../delivery/job.ts';
 import { runLanes, toLanes } from '../delivery/lanes.ts';
-import { DEFAULT_MAX_ATTEMPTS, deliverWithRetry, type AttemptReport } from '../delivery/retry.ts';
-import { ChannelError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { DispatchDeps } from './dispatch-deps.ts';
 import { parseJobRecord } from './sqs-jobs.ts';
@@ -29,86 +28,63 @@ export type DispatchOutcome = 'sent' | 'duplicate' | 'fallback' | 'retry' | 'fai
 const CLAIM_SLACK_MS = 30_000;
 
 /**
- * Delivers one job idempotently: skip if the ledger has it, claim it, send with retries bounded by the job budget
- * and the invocation's deadline, then record it (and its Slack thread receipt). On final failure a primary with a
- * `fallback` receiver hands a fallback job to SQS (same road, own id); otherwise the job fails back to SQS.
+ * Delivers one job through the shared core ({@link attemptJob}): skip if the ledger has it, claim it, send with
+ * retries bounded by the job budget and the invocation's deadline, record it (and its Slack thread receipt). On final
+ * failure a primary with a `fallback` receiver hands a fallback job to SQS (same road, own id); otherwise the job
+ * fails back to SQS.
  */
 export async function deliverSqsJob(job: DeliveryJob, deps: DispatchDeps, channels: Map<string, Channel>, inv: DispatchInvocation & { messageId: string }): Promise<DispatchOutcome> {
-  const { ledger, now, config } = deps;
+  const { now, config } = deps;
   const line = (outcome: string, channel: string, fields: Record<string, unknown>) => {
     const level = outcome === 'sent' || outcome === 'duplicate' ? 'info' : outcome === 'failed' ? 'error' : 'warn';
     inv.log[level]('delivery', { receiver: job.receiver, channel, id: job.id, messageId: inv.messageId, outcome, ...fields });
   };
-  if (await ledger.has(job.id)) {
-    line('duplicate', 'none', { attempt: 0 });
-    return 'duplicate';
-  }
-  const claim = await ledger.claim(job.id, inv.owner, now(), Math.max(0, inv.deadlineMs - now()) + CLAIM_SLACK_MS);
-  if (!claim.ok) {
-    line(claim.reason === 'delivered' ? 'duplicate' : 'retry', 'none', { attempt: 0, reason: claim.reason === 'held' ? 'held by another invocation' : 'delivered' });
-    return claim.reason === 'delivered' ? 'duplicate' : 'retry';
-  }
-  try {
-    const channel = channels.get(job.receiver);
-    const name = channel?.type ?? 'none';
-    const started = now();
-    const jobDeadline = started + config.delivery.deadline;
-    const deadlineMs = Math.min(jobDeadline, inv.deadlineMs);
-    const report = (r: AttemptReport) => {
-      const outcome = r.error === undefined ? 'sent' : r.retryInMs !== undefined ? 'retry' : 'attempt failed';
-      const err = r.error ? { ...(r.error.status === undefined ? {} : { status: r.error.status }), reason: r.error.reason } : {};
-      line(outcome, name, { attempt: r.attempt, ...err, durationMs: r.durationMs, ...(r.retryInMs === undefined ? {} : { retryInMs: r.retryInMs }) });
-    };
-    const result = channel
-      ? await send(channel, job, deps, deadlineMs, report, inv.signal)
-      : { ok: false as const, attempts: 0, error: new ChannelError({ channel: 'none', reason: 'unknown receiver', retryable: false }) };
-    if (result.ok) {
-      await ledger.record(job.id, result.value ?? undefined);
-      if (result.value && job.notification.kind === 'trigger') await ledger.recordThread(job.receiver, job.notification.groupKey, result.value);
-      return 'sent';
-    }
-    const maxAttempts = config.delivery.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    const cutShort = inv.signal?.aborted || (result.error.retryable && ((deadlineMs < jobDeadline && result.attempts < maxAttempts) || result.attempts === 0));
-    const fields = { attempt: result.attempts, ...errorFields(result.error), durationMs: now() - started };
-    if (cutShort) {
-      line('retry', name, { ...fields, reason: `${result.error.reason}; the invocation's deadline came first` });
-      return 'retry';
-    }
-    if (job.fallback && !job.primaryFailure) {
-      const next = fallbackJob(job, result.error.reason, new Date(now()).toISOString());
-      try {
-        await deps.queue.enqueue([next]);
-      } catch (err) {
-        line('retry', name, { ...fields, reason: `fallback not queued (${err instanceof Error ? err.name : 'error'})` });
+  const channel = channels.get(job.receiver);
+  const name = channel?.type ?? 'none';
+  const d = config.delivery;
+  return attemptJob(
+    job,
+    {
+      ledger: deps.ledger,
+      owner: inv.owner,
+      leaseMs: Math.max(0, inv.deadlineMs - now()) + CLAIM_SLACK_MS,
+      now,
+      retry: { maxAttempts: d.maxAttempts, perAttemptTimeoutMs: d.perAttemptTimeout, baseDelayMs: d.baseDelay, maxDelayMs: d.maxDelay, ...deps.retry },
+      jobBudgetMs: d.deadline,
+      outerDeadlineMs: inv.deadlineMs,
+      ...(inv.signal ? { signal: inv.signal } : {}),
+      channel,
+      // An attempt that failed is not yet the job failing: the final line says that.
+      onAttempt: (r, type) => line(attemptOutcome(r) === 'failed' ? 'attempt failed' : attemptOutcome(r), type, attemptFields(r)),
+    },
+    async (v): Promise<DispatchOutcome> => {
+      if (v.kind === 'duplicate') {
+        line('duplicate', 'none', { attempt: 0 });
+        return 'duplicate';
+      }
+      if (v.kind === 'held') {
+        line('retry', 'none', { attempt: 0, reason: 'held by another invocation' });
         return 'retry';
       }
-      line('fallback', name, { ...fields, fallback: job.fallback, fallbackId: next.id });
-      return 'fallback';
-    }
-    line('failed', name, fields);
-    return 'failed';
-  } finally {
-    await ledger.release(job.id, inv.owner);
-  }
-}
-
-async function send(channel: Channel, job: DeliveryJob, deps: DispatchDeps, deadlineMs: number, onAttempt: (r: AttemptReport) => void, signal?: AbortSignal) {
-  const notification = notificationForJob(job);
-  const previous = notification.kind === 'trigger' ? undefined : await deps.ledger.threadReceipt(job.receiver, notification.groupKey);
-  const d = deps.config.delivery;
-  return deliverWithRetry<SendReceipt | void>(
-    ({ signal: attemptSignal, timeoutMs }) => channel.send(notification, { signal: attemptSignal, timeoutMs, ...(previous ? { previous } : {}) }),
-    {
-      deadlineMs,
-      maxAttempts: d.maxAttempts,
-      perAttemptTimeoutMs: d.perAttemptTimeout,
-      baseDelayMs: d.baseDelay,
-      maxDelayMs: d.maxDelay,
-      channel: channel.type,
-      now: deps.now,
-      ...deps.retry,
-      ...(signal ? { signal } : {}),
-      onAttempt,
+      if (v.kind === 'sent') return 'sent';
+      const fields = { attempt: v.attempts, ...errorFields(v.error), durationMs: v.durationMs };
+      if (v.kind === 'deferred') {
+        line('retry', name, { ...fields, reason: `${v.error.reason}; the invocation's deadline came first` });
+        return 'retry';
+      }
+      if (job.fallback && !job.primaryFailure) {
+        const next = fallbackJob(job, v.error.reason, new Date(now()).toISOString());
+        try {
+          await deps.queue.enqueue([next]);
+        } catch (err) {
+          line('retry', name, { ...fields, reason: `fallback not queued (${err instanceof Error ? err.name : 'error'})` });
+          return 'retry';
+        }
+        line('fallback', name, { ...fields, fallback: job.fallback, fallbackId: next.id });
+        return 'fallback';
+      }
+      line('failed', name, fields);
+      return 'failed';
     },
   );
 }
