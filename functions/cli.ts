@@ -67,7 +67,11 @@ async function configFromFlags(values: Record<string, unknown>, extra: Record<st
   const parsedTarget = Target.safeParse(target);
   if (!parsedTarget.success) throw new UsageError(formatIssues(parsedTarget.error));
   // A loaded config is already validated output: swap its targets rather than re-parsing it.
-  if (base) return { ...base, ...(extra.interval !== undefined ? { interval: Duration.parse(extra.interval) } : {}), targets: [parsedTarget.data] };
+  if (base) {
+    const interval = extra.interval === undefined ? undefined : Duration.safeParse(extra.interval);
+    if (interval && !interval.success) throw new UsageError(`--interval: ${formatIssues(interval.error)}`);
+    return { ...base, ...(interval ? { interval: interval.data } : {}), targets: [parsedTarget.data] };
+  }
   const parsed = Config.safeParse({ ...extra, targets: [target] });
   if (!parsed.success) throw new UsageError(formatIssues(parsed.error));
   return parsed.data;
