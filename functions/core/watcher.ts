@@ -28,6 +28,11 @@ export interface RoundInput {
   now: number;
   snapshots: Snapshot[];
   scrapeFailures: Finding[];
+  /**
+   * Findings of synthetic checks and other probes beside the scrape. `evaluated` names every pod (or target) they
+   * covered this round, so a check that passes again resolves its alert; a check not run leaves its alert alone.
+   */
+  checks?: { findings: Finding[]; evaluated: string[] };
 }
 
 export interface RoundResult {
@@ -75,7 +80,8 @@ export class Watcher {
     for (const failure of input.scrapeFailures) evaluatedPods.add(failure.pod);
     // A target that scraped fine has no scrape-failed finding, which is what resolves its earlier one.
     for (const snapshot of input.snapshots) evaluatedPods.add(snapshot.target);
-    const all = [...findings, ...input.scrapeFailures];
+    for (const name of input.checks?.evaluated ?? []) evaluatedPods.add(name);
+    const all = [...findings, ...input.scrapeFailures, ...(input.checks?.findings ?? [])];
     const { states, transitions } = step(this.#alerts, all, this.opts.policy, input.now, { evaluatedPods });
     this.#alerts = states;
     this.#version += 1;
