@@ -65,17 +65,22 @@ export async function benchReceiver(): Promise<{ bare: Load; receiver: Load; rat
   });
   const logger = createLogger({ stream: { write: () => true }, level: 'error' });
   const notifier = await Notifier.create({ config, logger, env });
-  const kick = () => void notifier.drain().catch(() => undefined);
+  const kick = process.env.BENCH_NO_DRAIN ? () => undefined : () => void notifier.drain().catch(() => undefined);
   const receiver = await startWebhookServer({ config, notifier, logger, env, onAccepted: kick });
   try {
     const bare = await load(bareUrl);
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
     const measured = await load(`${receiver!.url}/alertmanager`);
+    const cpu = process.cpuUsage(cpu0);
+    const busy = (cpu.user + cpu.system) / 1000 / (performance.now() - wall0);
     await notifier.idle();
     const ratio = measured.rps / bare.rps;
     console.log(`receiver load: ${SECONDS}s, ${CONNECTIONS} connections, 5-alert webhooks (node ${process.version})`);
     console.log('  server                          req/s     p50 ms   p99 ms   non-2xx');
     console.log(`  bare node:http (200)        ${bare.rps.toFixed(0).padStart(9)} ${String(bare.p50).padStart(9)} ${String(bare.p99).padStart(8)} ${String(bare.non2xx).padStart(9)}`);
     console.log(`  pooler-watch receiver       ${measured.rps.toFixed(0).padStart(9)} ${String(measured.p50).padStart(9)} ${String(measured.p99).padStart(8)} ${String(measured.non2xx).padStart(9)}`);
+    console.log(`  receiver process CPU during its load: ${(busy * 100).toFixed(0)}% of one core, ${(((cpu.user + cpu.system) / measured.total)).toFixed(0)} µs per request`);
     console.log(`  ratio: ${(ratio * 100).toFixed(0)}% of bare (target ≥ 40%), p99 ${measured.p99} ms (target < 25 ms); delivered ${delivered} of ${measured.total - measured.non2xx} accepted`);
     return { bare, receiver: measured, ratio };
   } finally {

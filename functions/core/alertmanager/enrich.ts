@@ -93,15 +93,23 @@ function link(title: string, url: string | undefined, clean: AlertmanagerSanitiz
   return safe === INVALID_URL ? undefined : { title, url: safe };
 }
 
-/**
- * Turn one Alertmanager alert into what our pipeline carries. Alerts about Codex Pooler get the runbook's hint,
- * the PromQL of their signal (filled with the pod) and the dashboard link; others pass through un-enriched. Every
- * string from the sender goes through the sanitizer; labels through its allowlist.
- *
- * Firing alerts carry `action: 'remind'`: Alertmanager re-sends the whole group on every notification, and the
- * grouper turns an alert its receiver was never told about into a `trigger` by itself, so a repeat never re-pages.
- */
-export function enrichAlert(alert: AlertmanagerAlert, payload: Pick<AlertmanagerPayload, 'receiver' | 'commonLabels' | 'commonAnnotations'>, opts: EnrichOptions): EnrichedAlert {
+/** What enrichment derives from an alert's labels, annotations and source alone: the same for every repeat of it. */
+interface AlertFacts {
+  rule: string;
+  pod: string;
+  target: string;
+  severity: Severity;
+  summary: string;
+  hint: string;
+  promql: string;
+  title: string;
+  evidence: AlertItem['evidence'];
+  links: Link[];
+  /** Sanitized labels, `status` included as `firing` (swapped per alert). */
+  labels: Record<string, string>;
+}
+
+function alertFacts(alert: AlertmanagerAlert, payload: Pick<AlertmanagerPayload, 'receiver' | 'commonLabels' | 'commonAnnotations'>, opts: EnrichOptions): AlertFacts {
   const clean = opts.sanitize;
   const names = opts.names ?? defaultMetricNames;
   const selectors = opts.selectors ?? DEFAULT_SELECTORS;
@@ -114,7 +122,6 @@ export function enrichAlert(alert: AlertmanagerAlert, payload: Pick<Alertmanager
   const podLabel = raw.pod ? truncate(clean.text(raw.pod), MAX.short) : undefined;
   const pod = podLabel ?? (raw.instance ? truncate(clean.text(raw.instance), MAX.short) : '-');
   const severity = severityOf(raw.severity);
-  const status = alert.status;
   const rule = found.rule ?? (alertname || 'alertmanager');
   const target = truncate(clean.text(`alertmanager/${payload.receiver}`), MAX.short);
   const summary = truncate(clean.text(annotations.summary || annotations.description || alertname || rule), MAX.summary);
@@ -130,9 +137,58 @@ export function enrichAlert(alert: AlertmanagerAlert, payload: Pick<Alertmanager
     codex && opts.links?.dashboard ? dashboardLink(opts.links.dashboard, podLabel, clean) : link('Dashboard', annotations.dashboard_url, clean),
   ].filter((l): l is Link => l !== undefined);
 
-  const labels = clean.labels({ ...raw, rule, pod, target, severity, status, source: 'alertmanager' });
+  return {
+    rule,
+    pod,
+    target,
+    severity,
+    summary,
+    hint: codex && signal ? signal.hint : '',
+    promql,
+    title: truncate(`${rule} on ${pod}`, MAX.short),
+    evidence: annotations.description && annotations.summary ? [{ name: 'description', value: annotations.description }] : [],
+    links,
+    labels: clean.labels({ ...raw, rule, pod, target, severity, status: 'firing', source: 'alertmanager' }),
+  };
+}
+
+/** Distinct alerts remembered per {@link EnrichOptions}; Alertmanager re-sends the same groups over and over. */
+const FACTS_CACHE_SIZE = 2_000;
+const factsCache = new WeakMap<EnrichOptions, Map<string, AlertFacts>>();
+
+/**
+ * {@link alertFacts}, memoized per options object: the key is every input it reads, so a hit is exactly what a
+ * fresh computation would give. Oldest entries go first once the cache is full.
+ */
+function cachedFacts(alert: AlertmanagerAlert, payload: Pick<AlertmanagerPayload, 'receiver' | 'commonLabels' | 'commonAnnotations'>, opts: EnrichOptions): AlertFacts {
+  let cache = factsCache.get(opts);
+  if (!cache) factsCache.set(opts, (cache = new Map()));
+  const key = JSON.stringify([payload.receiver, payload.commonLabels, alert.labels, payload.commonAnnotations, alert.annotations, alert.generatorURL]);
+  let facts = cache.get(key);
+  if (!facts) {
+    facts = alertFacts(alert, payload, opts);
+    if (cache.size >= FACTS_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(key, facts);
+  }
+  return facts;
+}
+
+/**
+ * Turn one Alertmanager alert into what our pipeline carries. Alerts about Codex Pooler get the runbook's hint,
+ * the PromQL of their signal (filled with the pod) and the dashboard link; others pass through un-enriched. Every
+ * string from the sender goes through the sanitizer; labels through its allowlist.
+ *
+ * Firing alerts carry `action: 'remind'`: Alertmanager re-sends the whole group on every notification, and the
+ * grouper turns an alert its receiver was never told about into a `trigger` by itself, so a repeat never re-pages.
+ */
+export function enrichAlert(alert: AlertmanagerAlert, payload: Pick<AlertmanagerPayload, 'receiver' | 'commonLabels' | 'commonAnnotations'>, opts: EnrichOptions): EnrichedAlert {
+  const facts = cachedFacts(alert, payload, opts);
+  const status = alert.status;
+  // Copies: the cached facts are shared by every repeat of this alert and must never be mutated downstream.
+  const labels = 'status' in facts.labels ? { ...facts.labels, status } : { ...facts.labels };
   const fingerprint = alertFingerprint(alert.fingerprint);
   const endsAt = status === 'resolved' && !ZERO_TIME.test(alert.endsAt) ? iso(alert.endsAt) : undefined;
+  const { severity, rule, pod, target } = facts;
   const item: AlertItem = {
     fingerprint,
     status,
@@ -141,14 +197,14 @@ export function enrichAlert(alert: AlertmanagerAlert, payload: Pick<Alertmanager
     pod,
     target,
     source: 'alertmanager',
-    title: truncate(`${rule} on ${pod}`, MAX.short),
-    summary,
-    hint: codex && signal ? signal.hint : '',
-    promql,
-    evidence: annotations.description && annotations.summary ? [{ name: 'description', value: annotations.description }] : [],
+    title: facts.title,
+    summary: facts.summary,
+    hint: facts.hint,
+    promql: facts.promql,
+    evidence: facts.evidence.map((e) => ({ ...e })),
     startsAt: iso(alert.startsAt),
     ...(endsAt === undefined ? {} : { endsAt }),
-    links,
+    links: facts.links.map((l) => ({ ...l })),
     labels,
   };
   return {

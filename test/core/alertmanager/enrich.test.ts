@@ -140,6 +140,42 @@ describe('enrichPayload: Codex Pooler alerts', () => {
     const b = enrichPayload(load('codex-pooler-firing-resolved'), opts);
     expect(a).toEqual(b);
   });
+
+  it('remembers what an alert derives from its labels, yet gives each repeat its own times, status and copies', () => {
+    const fresh = (): EnrichOptions => ({ sanitize, links: { dashboard: DASHBOARD } });
+    const cold = fresh();
+    const warm = fresh();
+    const firing = load('codex-pooler-firing-resolved');
+    enrichPayload(firing, warm);
+    const [first] = enrichPayload(firing, warm);
+    first!.item.labels.pod = 'mutated';
+    first!.item.links.push({ title: 'x', url: 'https://x.example' });
+    first!.item.evidence.push({ name: 'x', value: 'x' });
+    first!.routable.labels.rule = 'mutated';
+    // A repeat of the same alert, later and resolved: a cache hit must equal a cold computation.
+    const repeat = structuredClone(fixture('codex-pooler-firing-resolved'));
+    repeat.alerts[0]!.status = 'resolved';
+    repeat.alerts[0]!.startsAt = '2026-11-24T11:00:00Z';
+    repeat.alerts[0]!.endsAt = '2026-11-24T11:30:00+01:00';
+    expect(enrichPayload(payloadOf(repeat), warm)).toEqual(enrichPayload(payloadOf(repeat), cold));
+    const [resolved] = enrichPayload(payloadOf(repeat), warm);
+    expect(resolved!.item).toMatchObject({ status: 'resolved', startsAt: '2026-11-24T11:00:00.000Z', endsAt: '2026-11-24T10:30:00.000Z' });
+    expect(resolved!.item.labels.status).toBe('resolved');
+    expect(resolved!.routable.action).toBe('resolve');
+  });
+
+  it('does not mix up alerts that differ in one label or annotation', () => {
+    const a = fixture('codex-pooler-firing-resolved');
+    const b = structuredClone(a);
+    b.alerts[0]!.labels.pod = 'codex-pooler-app-other';
+    b.alerts[0]!.annotations.summary = 'another summary';
+    const [x] = enrichPayload(payloadOf(a), opts);
+    const [y] = enrichPayload(payloadOf(b), opts);
+    expect(y!.item.pod).toBe('codex-pooler-app-other');
+    expect(y!.item.summary).toBe('another summary');
+    expect(y!.item.promql).toContain('codex-pooler-app-other');
+    expect(x!.item.pod).not.toBe(y!.item.pod);
+  });
 });
 
 describe('enrichPayload: other alerts', () => {
