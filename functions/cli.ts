@@ -7,6 +7,8 @@ import { AppError, ConfigError, ValidationError } from './platform/errors.ts';
 import { createLogger } from './platform/logger.ts';
 import { runParse } from './cli/parse-command.ts';
 import { runDlqRedrive } from './cli/dlq-redrive.ts';
+import { runIngestLogs } from './cli/ingest-logs.ts';
+import { runConfigJson } from './cli/config-json.ts';
 import { runDemo } from './runtime/demo.ts';
 import { check, renderCheck, CHECK_EXIT } from './runtime/check.ts';
 import { runLoop } from './runtime/run.ts';
@@ -21,14 +23,16 @@ const USAGE = `pooler-watch — OOM-risk watchdog for Codex Pooler
 
 Usage:
   pooler-watch demo [--events FILE] [--pace MS]
-  pooler-watch check --target URL [--federate] [--name NAME] [--token-file F | --token-env VAR] [--config FILE] [--json]
+  pooler-watch check --target URL [--federate | --promql] [--name NAME] [--token-file F | --token-env VAR] [--config FILE] [--json]
   pooler-watch run --config FILE [--events FILE] [--rounds N]
-  pooler-watch record (--config FILE | --target URL [--federate] [--token-file F | --token-env VAR]) --out FILE [--count N] [--interval 10s]
+  pooler-watch record (--config FILE | --target URL [--federate | --promql] [--token-file F | --token-env VAR]) --out FILE [--count N] [--interval 10s]
   pooler-watch replay FILE|- [--config FILE]
   pooler-watch parse [--format text|openmetrics] < exposition
   pooler-watch notify-test --config FILE --receiver NAME
   pooler-watch redrive --config FILE [--receiver NAME] [--id ID ...]
   pooler-watch redrive --dlq QUEUE_URL|ARN --to QUEUE_URL|ARN [--region R] [--max N]
+  pooler-watch ingest-logs FILE|- [--config FILE] [--json] [--strict] [--dry-run]
+  pooler-watch config-json --config FILE
 
 Exit codes: 0 ok; check: 1 warning, 2 critical, 3 usage/config error; others: 1 failure, 2 usage/config error.
 `;
@@ -43,6 +47,8 @@ export interface Io {
 const TARGET_FLAGS = {
   target: { type: 'string' },
   federate: { type: 'boolean', default: false },
+  /** `--target` is a Prometheus HTTP API base (instant queries, bearer token if given). */
+  promql: { type: 'boolean', default: false },
   name: { type: 'string' },
   'token-file': { type: 'string' },
   'token-env': { type: 'string' },
@@ -58,9 +64,11 @@ async function configFromFlags(values: Record<string, unknown>, extra: Record<st
   }
   const token = values['token-file'] ? { file: String(values['token-file']) } : values['token-env'] ? { env: String(values['token-env']) } : undefined;
   const federate = Boolean(values.federate);
+  const promql = Boolean(values.promql);
+  if (federate && promql) throw new UsageError('give --federate or --promql, not both');
   const target = {
-    name: values.name ? String(values.name) : federate ? 'prometheus' : 'target',
-    kind: federate ? 'federate' : 'metrics',
+    name: values.name ? String(values.name) : federate || promql ? 'prometheus' : 'target',
+    kind: federate ? 'federate' : promql ? 'promql' : 'metrics',
     url: String(values.target),
     ...(token ? { token } : {}),
   };
@@ -186,6 +194,8 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   parse: (args, io) => runParse(args, io),
   'notify-test': notifyTestCommand,
   redrive: redriveCommand,
+  'ingest-logs': (args, io) => runIngestLogs(args, io),
+  'config-json': (args, io) => runConfigJson(args, io),
 };
 
 export async function main(argv: string[], io: Io): Promise<number> {

@@ -5,6 +5,10 @@ import { SecretRef } from './secret-ref.ts';
 import { DeliveryConfig, Links, Receiver, checkReceivers, defaultReceivers, defaultRouting } from './alerting.ts';
 import { RoutingConfig } from '../core/routing/index.ts';
 import { ReceiverConfig } from './receiver.ts';
+import { SamplerLogs } from './sampler.ts';
+import { BuiltinChecks } from './builtin-checks.ts';
+import { HttpChecks } from './checks.ts';
+import { checkPromqlTarget, PromqlAuth, PromqlQueries, withPromqlDefaults } from './promql-source.ts';
 
 export { Duration } from './duration.ts';
 
@@ -14,7 +18,8 @@ export const Target = z
   .object({
     /** For `kind: metrics` the name stands for the pod (the app's series carry no pod label). */
     name: z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'letters, digits, . _ : - only'),
-    kind: z.enum(['metrics', 'federate']).default('metrics'),
+    /** metrics: the app's /metrics; federate: Prometheus /federate; promql: instant queries to a Prometheus API. */
+    kind: z.enum(['metrics', 'federate', 'promql']).default('metrics'),
     url: z.url({ protocol: /^https?$/ }),
     /** `match[]` selectors for `kind: federate`. */
     match: z
@@ -26,8 +31,13 @@ export const Target = z
     maxBytes: z.number().int().positive().default(32 * 1024 * 1024),
     /** Off by default: a redirect could carry the bearer token to another host. */
     followRedirects: z.boolean().default(false),
+    /** `kind: promql` only (functions/config/promql-source.ts): credentials, instant queries, app series too. */
+    auth: PromqlAuth.optional(),
+    queries: PromqlQueries.optional(),
+    appSeries: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(checkPromqlTarget);
 export type Target = z.infer<typeof Target>;
 
 export const AlertPolicy = z
@@ -50,8 +60,12 @@ const ConfigShape = z
     targets: z.array(Target).default([]),
     /** Serve the Alertmanager webhook receiver (`POST /alertmanager`, `GET /healthz`) beside the probe loop. */
     receiver: ReceiverConfig.optional(),
+    /** Synthetic HTTP checks run every round beside the scrape (functions/config/checks.ts). */
+    checks: HttpChecks.default([]),
     interval: Duration.default(30_000),
     alerting: AlertPolicy.default(AlertPolicy.parse({})),
+    /** Built-in Codex Pooler checks: expected families, metrics auth, scrape cost trends (config/builtin-checks.ts). */
+    builtinChecks: BuiltinChecks.default(BuiltinChecks.parse({})),
     metricNames: MetricNames.default(MetricNames.parse({})),
     selectors: RunbookSelectors.default(RunbookSelectors.parse({})),
     /** Heuristic thresholds; see functions/core/heuristics/thresholds.ts for every key and its default. */
@@ -67,6 +81,7 @@ const ConfigShape = z
     /** Runbook and dashboard links shown with every alert. */
     links: Links.default({}),
     delivery: DeliveryConfig.default(DeliveryConfig.parse({})),
+    samplerLogs: SamplerLogs.default(SamplerLogs.parse({})),
   })
   .strict();
 
@@ -75,9 +90,10 @@ export const Config = ConfigShape.transform((c, ctx) => {
   const receivers = c.receivers.length > 0 ? c.receivers : defaultReceivers(c.state.dir);
   const routing = c.routing ?? defaultRouting(receivers);
   for (const issue of checkReceivers(receivers, routing)) ctx.issues.push(issue);
-  if (c.targets.length === 0 && !c.receiver) {
-    ctx.issues.push({ code: 'custom', path: ['targets'], message: 'configure at least one target, or the receiver', input: c.targets });
+  if (c.targets.length === 0 && c.checks.length === 0 && !c.receiver) {
+    ctx.issues.push({ code: 'custom', path: ['targets'], message: 'configure at least one target, a check, or the receiver', input: c.targets });
   }
-  return { ...c, receivers, routing };
+  const targets = c.targets.map((t) => withPromqlDefaults(t, c.metricNames, c.selectors));
+  return { ...c, targets, receivers, routing };
 });
 export type Config = z.infer<typeof Config>;

@@ -1,4 +1,4 @@
-/** Deepest nesting of objects and arrays accepted in a webhook body (a v4 payload needs 4). */
+/** Deepest nesting accepted by default: a webhook body (a v4 payload needs 4) or a sampler log line. */
 export const MAX_JSON_DEPTH = 64;
 
 /**

@@ -3,7 +3,10 @@ import type { MetricFamily } from './exposition/types.ts';
 /** Severity: critical pages, warning goes to chat, info is recorded only. */
 export type Severity = 'critical' | 'warning' | 'info';
 
-/** What a scrape target is: the app's own /metrics, or Prometheus /federate. */
+/**
+ * How a snapshot names its pods: the app's own /metrics (the target is the pod), or series labelled by pod (Prometheus
+ * /federate; a `kind: promql` target's snapshots are federate-shaped too, so history and heuristics need no third kind).
+ */
 export type TargetKind = 'metrics' | 'federate';
 
 /**
@@ -39,4 +42,17 @@ export interface Finding {
   promql: string;
   /** Optional recent window of the signal for sparklines: [ts ms, value]. */
   series?: Array<[number, number]>;
+  /**
+   * Lifecycle overrides for this finding's alert (a synthetic check's failure/success thresholds and reminder
+   * interval); unset fields fall back to the global `alerting` policy. The reducer keeps applying the policy of
+   * the alert's last finding while it is inactive, so a check's successThreshold also governs its resolve.
+   */
+  policy?: FindingPolicy;
+}
+
+/** The part of the alert policy a finding may override; numbers as in `AlertPolicy` (counts, ms). */
+export interface FindingPolicy {
+  forEvaluations?: number;
+  resolveAfterEvaluations?: number;
+  repeatInterval?: number;
 }

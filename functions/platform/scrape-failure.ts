@@ -11,7 +11,9 @@ export type ScrapeFailureReason =
   | 'not-exposition'
   | 'too-large'
   | 'redirect'
-  | 'parse-error';
+  | 'parse-error'
+  /** A Prometheus API answered `status: error` (bad_data, execution, timeout, …) to an instant query. */
+  | 'query-error';
 
 export const SCRAPE_FAILED_RULE = 'scrape-failed';
 
@@ -24,6 +26,7 @@ const SEVERITY: Record<ScrapeFailureReason, Severity> = {
   'too-large': 'warning',
   redirect: 'warning',
   'parse-error': 'warning',
+  'query-error': 'warning',
 };
 
 const HINT: Record<ScrapeFailureReason, string> = {
@@ -39,6 +42,8 @@ const HINT: Record<ScrapeFailureReason, string> = {
   redirect:
     'the endpoint redirects: point the target at the final URL (redirects are not followed by default so the token cannot leak to another host)',
   'parse-error': 'the body is not valid Prometheus/OpenMetrics exposition: check what is serving the URL and its version',
+  'query-error':
+    'Prometheus rejected or could not run a query: run it in the Prometheus UI to see why (bad_data: a query or metric name override is invalid; timeout/execution: the server is overloaded or the query too broad)',
 };
 
 /** What went wrong, already classified; `detail` must be secret-free (it is redacted again anyway). */
@@ -51,6 +56,8 @@ export interface ScrapeFailureInput {
   bytes: number;
   job: string;
   extra?: Evidence;
+  /** Replaces the reason's default hint (a Prometheus API is not an app's /metrics). */
+  hint?: string;
 }
 
 /** The finding a failed scrape becomes: a scrape never throws, it reports. */
@@ -73,7 +80,7 @@ export function scrapeFailedFinding(input: ScrapeFailureInput): Finding {
     target: target.name,
     summary: redactText(`scrape of ${target.name} failed: ${input.detail}`),
     evidence,
-    hint: HINT[reason],
+    hint: input.hint ?? HINT[reason],
     promql: `up{job="${input.job.replace(/["\\]/g, '\\$&')}"}`,
   };
 }

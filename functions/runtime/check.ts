@@ -4,13 +4,18 @@ import type { Finding, Snapshot } from '../core/types.ts';
 import { podsOf } from '../core/watcher.ts';
 import { buildWatcher, resolveTargets } from './build-watcher.ts';
 import { probeRound } from './probe-round.ts';
+import type { CheckResults } from './check-runner.ts';
 import { formatFinding } from './format.ts';
+import { createBuiltinCheckRunner } from './builtin-checks.ts';
+import { createHttpCheckRunner, memoSecretResolver } from './http-checks.ts';
 
 /** Exit codes follow the monitoring-plugin convention, so `check` drops into cron, CI or a Nagios-style runner. */
 export const CHECK_EXIT = { ok: 0, warning: 1, critical: 2, unknown: 3 } as const;
 
 export interface CheckReport {
   targets: Array<{ target: string; ok: boolean; status?: number; durationMs: number; bytes: number; reason?: string }>;
+  /** Synthetic HTTP checks: passed (ok or degraded), latency and certificate days left. */
+  checks: Array<{ check: string; ok: boolean; latencyMs?: number; certificateDaysLeft?: number }>;
   pods: Record<string, Record<string, number>>;
   findings: Finding[];
   exitCode: number;
@@ -20,7 +25,9 @@ export interface CheckReport {
 export async function check(config: Config, env?: NodeJS.ProcessEnv, now: () => number = Date.now): Promise<CheckReport> {
   const targets = await resolveTargets(config, env);
   const watcher = buildWatcher(config);
-  const result = await probeRound(targets, watcher, now);
+  const resolveSecret = memoSecretResolver(env ?? process.env);
+  const runners = [createBuiltinCheckRunner(targets, config), ...(config.checks.length > 0 ? [createHttpCheckRunner(config.checks, { resolveSecret })] : [])];
+  const result = await probeRound(targets, watcher, now, undefined, runners);
   const pods: CheckReport['pods'] = {};
   for (const scrape of result.scrapes) if (scrape.ok) Object.assign(pods, vitals(scrape.snapshot, config.metricNames));
   const findings = result.findings.filter((f) => f.severity !== 'info' || f.rule !== 'scrape-failed');
@@ -31,10 +38,18 @@ export async function check(config: Config, env?: NodeJS.ProcessEnv, now: () => 
         ? { target: s.snapshot.target, ok: true, status: s.status, durationMs: s.durationMs, bytes: s.bytes }
         : { target: s.finding.target, ok: false, status: s.status, durationMs: s.durationMs, bytes: s.bytes, reason: s.reason },
     ),
+    checks: config.checks.map((c) => checkSummary(c.name, result.checks.metrics)),
     pods,
     findings,
     exitCode: CHECK_EXIT[worst],
   };
+}
+
+function checkSummary(name: string, metrics: CheckResults['metrics']): CheckReport['checks'][number] {
+  const value = (metric: string) => metrics.find((m) => m.check === name && m.name === metric)?.value;
+  const latencyMs = value('CheckLatency');
+  const certificateDaysLeft = value('CertificateDaysLeft');
+  return { check: name, ok: value('CheckSuccess') === 1, ...(latencyMs === undefined ? {} : { latencyMs }), ...(certificateDaysLeft === undefined ? {} : { certificateDaysLeft }) };
 }
 
 const VITALS: Array<[string, keyof MetricNames, Record<string, string>?]> = [
@@ -77,6 +92,10 @@ export function renderCheck(report: CheckReport): string {
     lines.push(t.ok
       ? `target ${t.target}: HTTP ${t.status}, ${(t.bytes / 1024).toFixed(1)} KiB in ${t.durationMs} ms`
       : `target ${t.target}: FAILED (${t.reason}${t.status ? `, HTTP ${t.status}` : ''}) after ${t.durationMs} ms`);
+  }
+  for (const c of report.checks) {
+    const cert = c.certificateDaysLeft === undefined ? '' : `, certificate ${c.certificateDaysLeft.toFixed(1)} days left`;
+    lines.push(`check ${c.check}: ${c.ok ? 'passed' : 'FAILED'} in ${c.latencyMs ?? 0} ms${cert}`);
   }
   for (const [pod, v] of Object.entries(report.pods)) {
     const parts: string[] = [];

@@ -71,7 +71,10 @@ function batchJob(batch: GroupBatch, sendResolved: boolean, input: PlanProbeInpu
   }
   if (alerts.length === 0) return undefined;
   const kind = alerts.some((a) => a.status === 'firing') ? batch.kind : 'resolve';
-  const notification = buildNotification({ receiver: batch.receiver, groupKey: batch.groupKey, kind, alerts, transitionTimes: times, now });
+  // The group key holds label values (a pod, a check name): sanitized like every other string that leaves, and
+  // deterministic, so threads and ids stay stable.
+  const groupKey = sanitize.text(batch.groupKey);
+  const notification = buildNotification({ receiver: batch.receiver, groupKey, kind, alerts, transitionTimes: times, now });
   return {
     id: notification.id,
     receiver: batch.receiver,

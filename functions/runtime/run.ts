@@ -7,6 +7,9 @@ import { acquireRunLock } from '../platform/run-lock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { buildWatcher, resolveTargets } from './build-watcher.ts';
 import { probeRound } from './probe-round.ts';
+import type { CheckRunner } from './check-runner.ts';
+import { createBuiltinCheckRunner } from './builtin-checks.ts';
+import { createHttpCheckRunner, memoSecretResolver, preflightHttpChecks } from './http-checks.ts';
 import { Notifier } from './notifier.ts';
 import { afterRound } from './deliver.ts';
 import type { TransitionSink } from './sinks.ts';
@@ -42,6 +45,13 @@ export async function runLoop(opts: RunOptions): Promise<number> {
   const { config } = opts;
   const store = new JsonFileStateStore<RunState>(join(config.state.dir, 'state.json'));
   const targets = await resolveTargets(config, opts.env);
+  // Check secrets too are resolved before the loop starts: a missing one fails fast, naming its reference.
+  const resolveCheckSecret = memoSecretResolver(opts.env ?? process.env);
+  await preflightHttpChecks(config.checks, resolveCheckSecret);
+  const checks: CheckRunner[] = [
+    createBuiltinCheckRunner(targets, config),
+    ...(config.checks.length > 0 ? [createHttpCheckRunner(config.checks, { resolveSecret: resolveCheckSecret, logger: opts.logger })] : []),
+  ];
   const release = await acquireRunLock(join(config.state.dir, 'run.lock'));
   try {
     const saved = await store.load();
@@ -57,7 +67,7 @@ export async function runLoop(opts: RunOptions): Promise<number> {
     if (server) opts.logger.info('alertmanager receiver listening', { url: `${server.url}/alertmanager` });
     opts.onReady?.({ receiverUrl: server?.url });
     try {
-      return await loop(opts, { store, targets, watcher, notifier, now });
+      return await loop(opts, { store, targets, checks, watcher, notifier, now });
     } finally {
       await server?.close();
       await notifier.idle();
@@ -69,14 +79,14 @@ export async function runLoop(opts: RunOptions): Promise<number> {
 
 async function loop(
   opts: RunOptions,
-  deps: { store: JsonFileStateStore<RunState>; targets: Awaited<ReturnType<typeof resolveTargets>>; watcher: ReturnType<typeof buildWatcher>; notifier: Notifier; now: () => number },
+  deps: { store: JsonFileStateStore<RunState>; targets: Awaited<ReturnType<typeof resolveTargets>>; checks: CheckRunner[]; watcher: ReturnType<typeof buildWatcher>; notifier: Notifier; now: () => number },
 ): Promise<number> {
   const { config } = opts;
-  const { store, targets, watcher, notifier, now } = deps;
+  const { store, targets, checks, watcher, notifier, now } = deps;
   let rounds = 0;
   while (!opts.signal?.aborted) {
     const started = now();
-    const result = await probeRound(targets, watcher, now, opts.signal);
+    const result = await probeRound(targets, watcher, now, opts.signal, checks);
     for (const scrape of result.scrapes) {
       const name = scrape.ok ? scrape.snapshot.target : scrape.finding.target;
       opts.logger.info('scrape', { target: name, ok: scrape.ok, durationMs: scrape.durationMs, bytes: scrape.bytes, ...(scrape.ok ? {} : { reason: scrape.reason }) });

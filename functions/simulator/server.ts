@@ -38,6 +38,11 @@ export interface Simulator {
   model: SimModel;
   /** Switches scenario at clock.now(); a leak starts from the switch time. */
   setScenario(name: ScenarioName): void;
+  /**
+   * Switches the token check on or off, as Codex Pooler's /admin/system does: off serves every endpoint to anyone
+   * while the token stays configured. No effect without `token`.
+   */
+  setMetricsAuth(on: boolean): void;
   /** Advances the model to clock.now() (also done on every request). */
   tick(): void;
   close(): Promise<void>;
@@ -57,10 +62,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   });
   const podNames = model.pods.map((p) => p.name);
   const tokenDigest = opts.token === undefined ? undefined : digest(`Bearer ${opts.token}`);
+  let authOn = true;
   const tick = (): void => model.advanceTo(clock.now());
 
   const authorized = (req: IncomingMessage): boolean => {
-    if (tokenDigest === undefined) return true;
+    if (tokenDigest === undefined || !authOn) return true;
     // Compare digests so the comparison is constant-time whatever the header's length.
     return timingSafeEqual(digest(req.headers.authorization ?? ''), tokenDigest);
   };
@@ -127,6 +133,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       model.setScenario(name, clock.now());
     },
     tick,
+    setMetricsAuth(on: boolean) {
+      authOn = on;
+    },
     close() {
       return new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

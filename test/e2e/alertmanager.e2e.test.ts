@@ -9,7 +9,7 @@ import { createLogger } from '../../functions/platform/logger.ts';
 import { runLoop } from '../../functions/runtime/run.ts';
 import { ManualClock, startSimulator, type Simulator } from '../../functions/simulator/index.ts';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts';
-import { freePort, startDaemon, waitFor, type Daemon } from '../helpers/processes.ts';
+import { freePort, simulatorFederateJob, startDaemon, waitFor, type Daemon } from '../helpers/processes.ts';
 
 /**
  * The whole road with real parts: the simulator (leak scenario) → Debian's Prometheus scraping it with the shipped
@@ -92,18 +92,11 @@ beforeAll(async () => {
       rule_files: [join(dir, 'rules.yaml')],
       alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
       scrape_configs: [
-        {
-          job_name: 'codex-pooler-sim',
-          metrics_path: '/federate',
-          params: { 'match[]': ['{namespace="codex-pooler"}'] },
-          honor_labels: true,
-          // The simulator's federate view carries simulated timestamps; Prometheus stamps samples itself.
-          honor_timestamps: false,
+        simulatorFederateJob(simUrl.host, {
           authorization: { type: 'Bearer', credentials_file: join(dir, 'sim-token') },
-          static_configs: [{ targets: [simUrl.host] }],
           // kube-prometheus-stack scrapes kube-state-metrics directly, where `container` is the pod's container.
           metric_relabel_configs: [{ source_labels: ['exported_container'], regex: '(.+)', target_label: 'container', replacement: '$1' }],
-        },
+        }),
       ],
     }),
   );

@@ -58,3 +58,20 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/**
+ * A Prometheus scrape job reading the simulator's `/federate` as kube-prometheus-stack would see the cluster: the
+ * pods' own labels kept (`honor_labels`), and samples stamped by Prometheus, since the simulator's carry its
+ * simulated clock.
+ */
+export function simulatorFederateJob(host: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    job_name: 'codex-pooler-sim',
+    metrics_path: '/federate',
+    params: { 'match[]': ['{namespace="codex-pooler"}'] },
+    honor_labels: true,
+    honor_timestamps: false,
+    static_configs: [{ targets: [host] }],
+    ...extra,
+  };
+}

@@ -9,6 +9,8 @@ import { redactPatterns } from '../../functions/core/sanitize/patterns.ts';
 import { PROBE_STATE_KEY } from '../../functions/platform/aws/deps.ts';
 import { DynamoLedger } from '../../functions/platform/aws/dynamo-ledger.ts';
 import { DynamoStateStore } from '../../functions/platform/aws/dynamo-state-store.ts';
+import { SAMPLER_STATE_KEY } from '../../functions/platform/aws/sampler-logs-deps.ts';
+import { samplerBatchKey } from '../../functions/core/sampler/index.ts';
 import { TABLE_RESOURCE } from '../../functions/platform/aws/table.ts';
 import { webhookMarker } from '../../functions/runtime/plan-jobs.ts';
 import { startLocalDynamo } from '../platform/aws/local-dynamo.ts';
@@ -158,12 +160,40 @@ const EXPECTED_POLICIES: Record<string, Json[]> = {
     },
     kmsIf,
   ],
+  SamplerLogsRole: [
+    ownLogGroup('sampler-logs'),
+    { Sid: 'ReadConfig', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: CONFIG },
+    {
+      Sid: 'SamplerMemo',
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      Resource: TABLE,
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['state#sampler*'] } },
+    },
+    {
+      Sid: 'SamplerMarkers',
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      Resource: TABLE,
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['sent#webhook%3Asampler%3A*'] } },
+    },
+    {
+      Sid: 'SamplerMarkerClaims',
+      Effect: 'Allow',
+      Action: ['dynamodb:DeleteItem'],
+      Resource: TABLE,
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['claim#webhook%3Asampler%3A*'] } },
+    },
+    { Sid: 'EnqueueDeliveries', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: QUEUE },
+    kmsIf,
+  ],
 };
 
 const FUNCTIONS = {
   probe: { id: 'ProbeLambdaFunction', role: 'ProbeRole', timeout: 50, memory: 512 },
   'alertmanager-webhook': { id: 'AlertmanagerDashwebhookLambdaFunction', role: 'AlertmanagerWebhookRole', timeout: 10, memory: 256 },
   dispatch: { id: 'DispatchLambdaFunction', role: 'DispatchRole', timeout: 60, memory: 256 },
+  'sampler-logs': { id: 'SamplerDashlogsLambdaFunction', role: 'SamplerLogsRole', timeout: 30, memory: 256 },
 } as const;
 
 /** Statements of a role with `Fn::If` unwrapped to its true branch (the one that may grant something). */
@@ -185,10 +215,13 @@ describe('npm run package (osls, stage ci)', () => {
       const bytes = readFileSync(zip).toString('latin1');
       expect(bytes).toContain(`functions/${name}.mjs`);
       expect(bytes).not.toContain('.mjs.map');
+      // Its own chunks only (esbuild-plugins.cjs chunks-per-function): what bench/bundles.ts measures.
+      expect(bytes).toContain(`functions/${name}.chunks/`);
+      for (const other of Object.keys(FUNCTIONS)) if (other !== name) expect(bytes).not.toContain(`functions/${other}.`);
     }
   });
 
-  it('deploys three nodejs22.x arm64 functions, each with its own role and the contract environment', () => {
+  it('deploys four nodejs22.x arm64 functions, each with its own role and the contract environment', () => {
     const fns = ofType('AWS::Lambda::Function');
     expect(fns.map(([id]) => id).sort()).toEqual(Object.values(FUNCTIONS).map((f) => f.id).sort());
     expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual(Object.keys(EXPECTED_POLICIES).sort());
@@ -373,6 +406,27 @@ describe('npm run package (osls, stage ci)', () => {
     });
   });
 
+  it("sampler-logs is subscribed to the sampler's log group, filtered on the sampler's message, and may be invoked by CloudWatch Logs only", () => {
+    const filters = ofType('AWS::Logs::SubscriptionFilter');
+    expect(filters).toHaveLength(1);
+    const [, filter] = filters[0]!;
+    expect(filter.Properties).toEqual({
+      LogGroupName: '/aws/containerinsights/codex-pooler/application',
+      FilterPattern: '"memory sampler snapshot"',
+      DestinationArn: getAtt('SamplerDashlogsLambdaFunction', 'Arn'),
+    });
+    const permissions = ofType('AWS::Lambda::Permission').filter(([, r]) => JSON.stringify(r.Properties.FunctionName).includes('SamplerDashlogs'));
+    expect(permissions).toHaveLength(1);
+    // Only CloudWatch Logs, and only for this log group, may invoke it.
+    expect(permissions[0]![1].Properties).toEqual({
+      FunctionName: getAtt('SamplerDashlogsLambdaFunction', 'Arn'),
+      Action: 'lambda:InvokeFunction',
+      Principal: { 'Fn::Join': ['', ['logs.', ref('AWS::Region'), '.amazonaws.com']] },
+      SourceArn: { 'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':logs:', ref('AWS::Region'), ':', ref('AWS::AccountId'), ':log-group:', '/aws/containerinsights/codex-pooler/application', ':*']] },
+    });
+    expect(filters[0]![1].DependsOn).toEqual([permissions[0]![0]]);
+  });
+
   it('outputs the table name and both queue URLs', () => {
     expect(template.Outputs.TableName?.Value).toEqual(ref('PoolerWatchTable'));
     expect(template.Outputs.DeliveryQueueUrl?.Value).toEqual(ref('DeliveryQueue'));
@@ -467,6 +521,25 @@ describe('npm run package (osls, stage ci)', () => {
       // ...and nothing else: a delivery's ledger entry is out of its reach.
       expect(allowed('AlertmanagerWebhookRole', 'dynamodb:PutItem', 'sent#job-1')).toBe(false);
       expect(allowed('AlertmanagerWebhookRole', 'dynamodb:PutItem', PROBE_STATE_KEY)).toBe(false);
+    });
+
+    it('sampler-logs: its memo (head and chunks) and its batch markers stay within its role, and nothing else is in reach', async () => {
+      const seen = await calls(async (client, tableName) => {
+        const store = new DynamoStateStore<{ blob: string }>({ client, tableName, key: SAMPLER_STATE_KEY, maxItemBytes: 1_024 });
+        const noise = (seed: number) => Array.from({ length: 4_000 }, (_, i) => ((i * 7_919 + seed) % 65_521).toString(36)).join('');
+        await store.update(() => ({ blob: noise(1) }));
+        await store.update(() => ({ blob: noise(2) }));
+        const ledger = new DynamoLedger({ client, tableName });
+        const marker = webhookMarker(samplerBatchKey({ rule: 'sampler-threshold', pod: 'codex-pooler-worker-7d9f8c6b5-x2k4p', windowStart: Date.parse('2026-11-24T10:00:00Z') }));
+        expect(await ledger.has(marker)).toBe(false);
+        await ledger.record(marker);
+        expect(await ledger.has(marker)).toBe(true);
+      });
+      expect(seen.some(([, pk]) => pk.includes('#chunk#'))).toBe(true);
+      for (const [action, pk] of seen) expect(allowed('SamplerLogsRole', action, pk), `${action} ${pk}`).toBe(true);
+      expect(allowed('SamplerLogsRole', 'dynamodb:PutItem', 'sent#job-1')).toBe(false);
+      expect(allowed('SamplerLogsRole', 'dynamodb:PutItem', PROBE_STATE_KEY)).toBe(false);
+      expect(allowed('SamplerLogsRole', 'dynamodb:PutItem', `sent#${encodeURIComponent(webhookMarker('3f1c0a9e7b6d'))}`)).toBe(false);
     });
 
     it('probe: its state (head and chunks, saved twice so old chunks are deleted) stays within StateItems', async () => {

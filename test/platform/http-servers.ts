@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,4 +42,20 @@ export async function closedPort(): Promise<number> {
   const s = await startServer(() => undefined);
   await s.close();
   return s.port;
+}
+
+/**
+ * `serve(handler)` starts a server that is closed after each test of the calling file (registers an `afterEach`):
+ * call it at the top level of a test file.
+ */
+export function serverPerTest(): (handler: Parameters<typeof startServer>[0]) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (handler) => {
+    const s = await startServer(handler);
+    servers.push(s);
+    return s;
+  };
 }

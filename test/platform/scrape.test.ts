@@ -1,12 +1,11 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Target } from '../../functions/config/schema.ts';
 import { createLogger } from '../../functions/platform/logger.ts';
 import { requestUrl, scrapeTarget } from '../../functions/platform/scrape.ts';
 import type { ScrapeFailed, ScrapeOk } from '../../functions/platform/scrape.ts';
 import { Secret } from '../../functions/platform/secrets.ts';
-import { closedPort, startServer } from './http-servers.ts';
-import type { TestServer } from './http-servers.ts';
+import { serverPerTest, closedPort } from './http-servers.ts';
 
 const TOKEN = 'pw-test-token-9c1e4b7f';
 const token = new Secret(TOKEN);
@@ -14,15 +13,7 @@ const TEXT_CT = 'text/plain; version=0.0.4; charset=utf-8';
 const OM_CT = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 const BODY = '# HELP vm_memory_total_bytes Total BEAM memory.\n# TYPE vm_memory_total_bytes gauge\nvm_memory_total_bytes 123456\n';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function serve(...args: Parameters<typeof startServer>): Promise<TestServer> {
-  const s = await startServer(...args);
-  servers.push(s);
-  return s;
-}
+const serve = serverPerTest();
 function target(url: string, extra: Record<string, unknown> = {}): Target {
   return Target.parse({ name: 'pool-0', url, timeout: 500, connectTimeout: 300, ...extra });
 }

@@ -34,13 +34,28 @@ export function reduce(prev: AlertState | undefined, observation: Observation, p
     base = initialState(finding, now);
   }
   const s: AlertState = { ...base, lastEvaluatedAt: now };
-  if (!observation.active) return onInactive(s, policy, now);
+  if (!observation.active) return onInactive(s, effectivePolicy(policy, s.finding), now);
   if (finding !== undefined) {
     s.severity = finding.severity;
     s.summary = finding.summary;
     s.finding = finding;
   }
-  return onActive(s, policy, now);
+  return onActive(s, effectivePolicy(policy, s.finding), now);
+}
+
+/**
+ * The global policy with the finding's own overrides on top (a synthetic check's thresholds). While inactive the
+ * state's last finding speaks, so an alert resolves under the policy it fired under.
+ */
+export function effectivePolicy(policy: AlertPolicy, finding: Finding | undefined): AlertPolicy {
+  const own = finding?.policy;
+  if (own === undefined) return policy;
+  return {
+    ...policy,
+    ...(own.forEvaluations === undefined ? {} : { forEvaluations: own.forEvaluations }),
+    ...(own.resolveAfterEvaluations === undefined ? {} : { resolveAfterEvaluations: own.resolveAfterEvaluations }),
+    ...(own.repeatInterval === undefined ? {} : { repeatInterval: own.repeatInterval }),
+  };
 }
 
 /** Record that a notification for this state was delivered. The runtime calls it after a successful send. */

@@ -18,8 +18,8 @@ export interface AlertItem {
   rule: string;
   pod: string;
   target: string;
-  /** Where it came from: pooler-watch's own probe, or an in-cluster Alertmanager. */
-  source: 'probe' | 'alertmanager';
+  /** Where it came from: pooler-watch's own probe, an in-cluster Alertmanager, or the memory sampler's logs. */
+  source: 'probe' | 'alertmanager' | 'sampler-logs';
   /** Short headline, e.g. `time-to-oom on codex-pooler-app-0`. */
   title: string;
   summary: string;

@@ -18,6 +18,7 @@ export const METRIC_NAMES = [
   'CheckSuccess',
   'CheckLatencyMs',
   'CertDaysLeft',
+  'MetricsAuthOpen',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
@@ -78,6 +79,32 @@ export interface MetricsPublisher {
   flush(): Promise<FlushResult>;
   /** Data points waiting for `flush`. */
   readonly pending: number;
+}
+
+/** CheckMetric names (runtime/check-runner.ts) → published names; a check metric not listed here is not published. */
+export const CHECK_METRIC_NAMES: Readonly<Record<string, MetricName>> = {
+  CheckSuccess: 'CheckSuccess',
+  CheckLatency: 'CheckLatencyMs',
+  CertificateDaysLeft: 'CertDaysLeft',
+  // Built-in checks: scrape duration and size already go out per target as ProbeLatencyMs and ScrapeBytes.
+  MetricsAuthOpen: 'MetricsAuthOpen',
+};
+
+/**
+ * Buffers check results with `Check` and `Stage` dimensions; the check name is sanitized like every dimension value.
+ * Returns how many were accepted (unknown names and non-finite values are dropped by `record`).
+ */
+export function recordCheckMetrics(
+  metrics: Pick<MetricsPublisher, 'record'>,
+  results: ReadonlyArray<{ check: string; name: string; value: number; unit: MetricUnit }>,
+  stage: string,
+): number {
+  let accepted = 0;
+  for (const m of results) {
+    const name = Object.hasOwn(CHECK_METRIC_NAMES, m.name) ? CHECK_METRIC_NAMES[m.name] : undefined;
+    if (name !== undefined && metrics.record(name, m.value, m.unit, { Stage: stage, Check: m.check })) accepted += 1;
+  }
+  return accepted;
 }
 
 const METRIC_SET = new Set<string>(METRIC_NAMES);

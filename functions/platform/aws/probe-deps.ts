@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { createSanitizer } from '../../core/sanitize/index.ts';
 import type { ResolvedTarget } from '../../runtime/probe-round.ts';
+import type { CheckRunner } from '../../runtime/check-runner.ts';
+import { createBuiltinCheckRunner } from '../../runtime/builtin-checks.ts';
 import { DeliveryJobSchema } from '../delivery/job.ts';
 import { registeredSecretValues } from '../secrets.ts';
 import { cloudwatch, dynamo, sqs } from './clients.ts';
@@ -18,6 +20,8 @@ export interface ProbeDeps extends BaseDeps {
   metrics(): MetricsPublisher;
   /** Targets with their tokens; re-resolved after the secret TTL. */
   targets(): Promise<ResolvedTarget[]>;
+  /** Check runners run beside the scrape (synthetic HTTP checks); their secrets come from the TTL-cached providers. */
+  checkRunners(): CheckRunner[];
 }
 
 const ProbeStateSchema = z.looseObject({
@@ -31,6 +35,13 @@ const ProbeStateSchema = z.looseObject({
 export const probeDeps: () => Promise<ProbeDeps> = memoDeps(async () => {
   const base = await baseDeps();
   const { env, config, now, logger, secretTtlMs } = base;
+  // Built once per cold start: the built-in runner keeps the scrape cost window between invocations of this container.
+  const checkRunners: CheckRunner[] = [createBuiltinCheckRunner(config.targets.map((target) => ({ target })), config)];
+  if (config.checks.length > 0) {
+    // Loaded only when checks are configured: the TLS inspection behind them costs every cold start otherwise.
+    const { createHttpCheckRunner } = await import('../../runtime/http-checks.ts');
+    checkRunners.push(createHttpCheckRunner(config.checks, { resolveSecret: resolveAwsSecret, logger }));
+  }
   return {
     ...base,
     queue: createSqsJobQueue({ client: sqs(), queueUrl: env.QUEUE_URL, logger }),
@@ -42,5 +53,6 @@ export const probeDeps: () => Promise<ProbeDeps> = memoDeps(async () => {
       secretTtlMs,
       now,
     ),
+    checkRunners: () => checkRunners,
   };
 });

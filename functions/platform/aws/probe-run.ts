@@ -5,11 +5,12 @@ import type { Sanitizer } from '../../core/sanitize/index.ts';
 import type { Finding } from '../../core/types.ts';
 import { buildWatcher } from '../../runtime/build-watcher.ts';
 import { planProbeJobs } from '../../runtime/plan-jobs.ts';
-import { roundInput, scrapeTargets } from '../../runtime/probe-round.ts';
+import { roundInput, runChecks, scrapeTargets } from '../../runtime/probe-round.ts';
+import type { CheckResults } from '../../runtime/check-runner.ts';
 import type { DeliveryJob } from '../delivery/job.ts';
 import type { Logger } from '../logger.ts';
 import type { ScrapeFailed, ScrapeOk } from '../scrape.ts';
-import type { MetricsPublisher } from './cloudwatch-metrics.ts';
+import { recordCheckMetrics, type MetricsPublisher } from './cloudwatch-metrics.ts';
 import type { PendingJob, ProbeState } from './deps.ts';
 import type { ProbeDeps } from './probe-deps.ts';
 import { StateConflictError } from './errors.ts';
@@ -60,11 +61,11 @@ interface Round {
  */
 function applyRound(
   current: ProbeState | undefined,
-  r: { config: Config; ts: number; now: number; scrapes: Array<ScrapeOk | ScrapeFailed>; leaseUntil: number; sanitize: Sanitizer; log: Logger },
+  r: { config: Config; ts: number; now: number; scrapes: Array<ScrapeOk | ScrapeFailed>; checks: CheckResults; leaseUntil: number; sanitize: Sanitizer; log: Logger },
 ): Round {
   if (current?.lastRoundAt !== undefined && current.lastRoundAt >= r.ts) throw new Superseded();
   const watcher = buildWatcher(r.config, current?.watch);
-  const result = watcher.observe(roundInput(r.ts, r.scrapes));
+  const result = watcher.observe({ ...roundInput(r.ts, r.scrapes), checks: { findings: r.checks.findings, evaluated: r.checks.evaluated } });
   const planned = planProbeJobs({
     config: r.config,
     grouper: current?.grouper ?? emptyGrouperState(),
@@ -135,8 +136,10 @@ export async function runProbe(deps: ProbeDeps, inv: ProbeInvocation): Promise<P
     const target = s.ok ? s.snapshot.target : s.finding.target;
     inv.log.info('scrape', { target, ok: s.ok, durationMs: s.durationMs, ...(s.ok ? { bytes: s.bytes } : { reason: s.reason }) });
   }
+  const checks = await runChecks(deps.checkRunners(), { ts, scrapes, ...(inv.signal ? { signal: inv.signal } : {}) });
   const metrics = deps.metrics();
   recordScrapes(metrics, scrapes, env.STAGE);
+  recordCheckMetrics(metrics, checks.metrics, env.STAGE);
   const summary: ProbeSummary = {
     outcome: 'superseded',
     targets: targets.length,
@@ -151,7 +154,7 @@ export async function runProbe(deps: ProbeDeps, inv: ProbeInvocation): Promise<P
   let round: Round | undefined;
   try {
     const sanitize = deps.sanitizer();
-    const stored = await store.update((current) => (round = applyRound(current, { config, ts, now: now(), scrapes, leaseUntil: inv.deadlineMs, sanitize, log: inv.log })).state);
+    const stored = await store.update((current) => (round = applyRound(current, { config, ts, now: now(), scrapes, checks, leaseUntil: inv.deadlineMs, sanitize, log: inv.log })).state);
     summary.version = stored.version;
   } catch (err) {
     if (!(err instanceof Superseded) && !(err instanceof StateConflictError)) throw err;

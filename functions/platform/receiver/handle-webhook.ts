@@ -1,7 +1,7 @@
 import { enrichPayload, parseAlertmanagerPayload, webhookKey } from '../../core/alertmanager/index.ts';
 import { authConfigured, challenge, isAuthorized } from './auth.ts';
 import type { Outcome, RequestHeaders, WebhookDeps, WebhookRequest, WebhookResponse } from './http-types.ts';
-import { exceedsJsonDepth } from './json-depth.ts';
+import { exceedsJsonDepth } from '../../core/json-depth.ts';
 import { failure, jsonResponse } from './responses.ts';
 
 /** Where Alertmanager posts (`webhook_configs[].url: http://<host>:<port>/alertmanager`). */

@@ -5,6 +5,6 @@ export type { RequestHead } from './handle-webhook.ts';
 export type { Outcome, RequestHeaders, WebhookBatch, WebhookDeps, WebhookHandle, WebhookRequest, WebhookResponse } from './http-types.ts';
 export { challenge, isAuthorized, safeEqual } from './auth.ts';
 export type { ReceiverAuth } from './auth.ts';
-export { MAX_JSON_DEPTH, exceedsJsonDepth } from './json-depth.ts';
+export { MAX_JSON_DEPTH, exceedsJsonDepth } from '../../core/json-depth.ts';
 export { readBody } from './read-body.ts';
 export type { BodyResult } from './read-body.ts';

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import type { SamplerSnapshot } from './snapshot.ts';
+
+/** A pod's recent snapshots, oldest first, one per timestamp. */
+export interface PodSamplerMemo {
+  snapshots: SamplerSnapshot[];
+}
+
+/**
+ * What queue growth and repeats need to remember between ingests (plain JSON): each pod's recent snapshots.
+ * Merging is idempotent (snapshots are keyed by pod and time), so re-ingesting a file, or a Lambda retry,
+ * rebuilds the same memo and the same findings.
+ */
+export interface SamplerMemo {
+  version: 1;
+  pods: Record<string, PodSamplerMemo>;
+}
+
+export const emptySamplerMemo = (): SamplerMemo => ({ version: 1, pods: {} });
+
+/**
+ * Entries kept per top list in the memo: history only feeds queue growth and repeats (a finding's evidence comes
+ * from the snapshot just read, with its full lists), and the memo is one DynamoDB item on AWS.
+ */
+export const MEMO_TOP_ENTRIES = 5;
+/** Snapshots kept per pod, whatever the retention (a 15-minute repeat window at the sampler's 60 s interval needs 15). */
+export const MEMO_SNAPSHOTS_PER_POD = 30;
+/** Pods kept; the ones whose newest snapshot is oldest go first. */
+export const MEMO_PODS = 500;
+
+/** Lenient on read (a memo written by a newer version still loads): what the rules read is checked. */
+export const SamplerMemoSchema = z.object({
+  version: z.literal(1),
+  pods: z.record(z.string(), z.object({ snapshots: z.array(z.looseObject({ pod: z.string(), ts: z.number(), role: z.string(), memory: z.looseObject({}), cgroup: z.looseObject({}), topProcesses: z.array(z.looseObject({ name: z.string() })), topQueues: z.array(z.looseObject({ name: z.string() })), topEts: z.array(z.looseObject({ name: z.string(), memory: z.number() })) })) })),
+});
+
+export function parseSamplerMemo(raw: unknown): SamplerMemo {
+  return SamplerMemoSchema.parse(raw) as unknown as SamplerMemo;
+}
+
+function slim(s: SamplerSnapshot): SamplerSnapshot {
+  return { ...s, topProcesses: s.topProcesses.slice(0, MEMO_TOP_ENTRIES), topQueues: s.topQueues.slice(0, MEMO_TOP_ENTRIES), topEts: s.topEts.slice(0, MEMO_TOP_ENTRIES) };
+}
+
+/**
+ * The memo with `snapshots` merged in: per pod, sorted by time, one per timestamp (a snapshot seen again replaces
+ * itself), only those within `retentionMs` of the pod's newest, at most {@link MEMO_SNAPSHOTS_PER_POD}. Time is the
+ * logs' own, never the wall clock, so replaying an old file behaves like the live run did.
+ */
+export function mergeSnapshots(memo: SamplerMemo | undefined, snapshots: readonly SamplerSnapshot[], retentionMs: number): SamplerMemo {
+  const pods: Record<string, PodSamplerMemo> = { ...(memo?.pods ?? {}) };
+  const byPod = new Map<string, SamplerSnapshot[]>();
+  for (const s of snapshots) byPod.set(s.pod, [...(byPod.get(s.pod) ?? []), s]);
+  for (const [pod, fresh] of byPod) {
+    const byTs = new Map<number, SamplerSnapshot>();
+    for (const s of pods[pod]?.snapshots ?? []) byTs.set(s.ts, s);
+    for (const s of fresh) byTs.set(s.ts, slim(s));
+    const sorted = [...byTs.values()].sort((a, b) => a.ts - b.ts);
+    const newest = sorted[sorted.length - 1]!.ts;
+    pods[pod] = { snapshots: sorted.filter((s) => s.ts > newest - retentionMs).slice(-MEMO_SNAPSHOTS_PER_POD) };
+  }
+  const names = Object.keys(pods);
+  if (names.length > MEMO_PODS) {
+    const newest = (p: string) => pods[p]!.snapshots.at(-1)?.ts ?? 0;
+    for (const p of names.sort((a, b) => newest(a) - newest(b)).slice(0, names.length - MEMO_PODS)) delete pods[p];
+  }
+  return { version: 1, pods };
+}
+
+/** The pod's snapshots up to and including `s` (itself included even if the memo's retention dropped it). */
+export function historyAt(memo: SamplerMemo, s: SamplerSnapshot): SamplerSnapshot[] {
+  const earlier = (memo.pods[s.pod]?.snapshots ?? []).filter((x) => x.ts < s.ts);
+  return [...earlier, s];
+}

@@ -1,0 +1,228 @@
+import http from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import tls from 'node:tls';
+import type { TLSSocket } from 'node:tls';
+import type { HttpCheck } from '../config/checks.ts';
+import type { HttpFailureKind, HttpObservation, TlsFacts } from '../core/probes/http-check-types.ts';
+import { classifyTlsError, isVerifyError } from '../core/probes/tls-verify.ts';
+import { chainFacts, inspectChain } from './http-check-tls.ts';
+
+/*
+ * node:http(s) rather than axios: a check needs the peer certificate chain (socket.getPeerCertificate(true)) on the
+ * exact socket that answered, its own redirect policy (secret headers dropped when the origin changes, the chain of
+ * every hop), and error codes rather than messages. axios hides the socket behind follow-redirects and adds nothing
+ * here.
+ */
+
+/** A request header, resolved; `secret` ones are dropped on a cross-origin redirect and never logged. */
+export interface ResolvedHeader {
+  value: string;
+  secret: boolean;
+}
+
+export interface HttpCheckRequest {
+  check: HttpCheck;
+  /** The check's headers with secret references resolved (keys as configured). */
+  headers: Record<string, ResolvedHeader>;
+  /** PEM bundle replacing the system roots (`tls.ca`). */
+  ca?: string;
+  signal?: AbortSignal;
+}
+
+/** Names that are credentials whatever their value's origin: never carried to another origin. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+const CODE = /^[A-Z0-9_]{1,64}$/;
+
+type Hop =
+  | { ok: true; status: number; location?: string; body: Buffer; bytes: number; truncated: boolean; tls?: TlsFacts }
+  | { ok: false; kind: HttpFailureKind; code?: string };
+
+/**
+ * Performs one check: the request, its redirects per policy, the capped body and the TLS facts. Never throws and
+ * never rejects: a timeout, a refused connection or an untrusted certificate is an observation like a 200.
+ */
+export async function performHttpCheck(req: HttpCheckRequest): Promise<HttpObservation> {
+  const { check } = req;
+  const started = performance.now();
+  const elapsed = (): number => performance.now() - started;
+  const ctl = new AbortController();
+  const onCallerAbort = (): void => ctl.abort();
+  if (req.signal?.aborted) ctl.abort();
+  req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  const timer = setTimeout(() => ctl.abort(), check.timeout);
+  const chains: TlsFacts[] = [];
+  let redirects = 0;
+  let url = new URL(check.url);
+  let method: string = check.method;
+  let headers = { ...req.headers };
+  const fail = (kind: HttpFailureKind, code?: string): HttpObservation => ({
+    latencyMs: elapsed(),
+    bodyBytes: 0,
+    bodyTruncated: false,
+    redirects,
+    error: { kind, ...(code ? { code } : {}) },
+    ...mergeTls(chains),
+  });
+  try {
+    for (;;) {
+      const hop = await exchangeVerified(url, method, headers, req, ctl.signal, () => check.timeout - elapsed());
+      if ('tls' in hop && hop.tls) chains.push(hop.tls);
+      if (!hop.ok) return fail(ctl.signal.aborted ? 'timeout' : hop.kind, hop.code);
+      const redirect = hop.status >= 300 && hop.status < 400 && hop.location !== undefined && check.followRedirects;
+      if (!redirect) {
+        return {
+          status: hop.status,
+          latencyMs: elapsed(),
+          body: hop.body.toString('utf8'),
+          bodyBytes: hop.bytes,
+          bodyTruncated: hop.truncated,
+          redirects,
+          ...mergeTls(chains),
+        };
+      }
+      if (redirects >= check.maxRedirects) return fail('too-many-redirects');
+      let next: URL;
+      try {
+        next = new URL(hop.location!, url);
+      } catch {
+        return fail('bad-redirect');
+      }
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') return fail('bad-redirect');
+      if (next.origin !== url.origin) headers = sameOriginOnly(headers);
+      // 303 always, and 301/302 for anything but GET/HEAD: what browsers and curl -L do.
+      if (hop.status === 303 || ((hop.status === 301 || hop.status === 302) && method !== 'GET' && method !== 'HEAD')) method = method === 'HEAD' ? 'HEAD' : 'GET';
+      url = next;
+      redirects += 1;
+    }
+  } catch {
+    // Defensive: a bug above must not take the probe round down with it.
+    return fail(ctl.signal.aborted ? 'timeout' : 'request-error');
+  } finally {
+    clearTimeout(timer);
+    req.signal?.removeEventListener('abort', onCallerAbort);
+  }
+}
+
+/**
+ * One hop with certificate verification on. On a verification failure the chain is read by a request-free
+ * handshake; a self-signed leaf is retried pinned (its PEM as an extra trust anchor) when `tls.allowSelfSigned`,
+ * so expiry and host name are still verified by Node.
+ */
+async function exchangeVerified(
+  url: URL,
+  method: string,
+  headers: Record<string, ResolvedHeader>,
+  req: HttpCheckRequest,
+  signal: AbortSignal,
+  remaining: () => number,
+): Promise<Hop & { tls?: TlsFacts }> {
+  const first = await exchange(url, method, headers, req, signal, req.ca);
+  if (first.ok || first.kind !== 'tls') return first;
+  const inspected = await inspectChain(url, { ca: req.ca, timeoutMs: remaining(), signal });
+  const failed: TlsFacts = { chain: inspected?.chain ?? [], verified: false, ...(first.code ? { verifyError: first.code } : {}) };
+  if (!req.check.tls.allowSelfSigned || classifyTlsError(first.code) !== 'self-signed' || !inspected?.leafPem) return { ...first, tls: failed };
+  const pinned = await exchange(url, method, headers, req, signal, [...(req.ca ? [req.ca] : tls.rootCertificates), inspected.leafPem]);
+  if (pinned.ok && pinned.tls) return { ...pinned, tls: { ...pinned.tls, pinnedSelfSigned: true } };
+  return pinned.ok ? pinned : { ...pinned, tls: { ...failed, ...(pinned.code ? { verifyError: pinned.code } : {}) } };
+}
+
+function exchange(url: URL, method: string, headers: Record<string, ResolvedHeader>, req: HttpCheckRequest, signal: AbortSignal, ca: string | readonly string[] | undefined): Promise<Hop> {
+  return new Promise<Hop>((resolve) => {
+    let settled = false;
+    const settle = (hop: Hop): void => {
+      if (settled) return;
+      settled = true;
+      resolve(hop);
+    };
+    const isHttps = url.protocol === 'https:';
+    const options: https.RequestOptions = {
+      method,
+      headers: outgoing(headers),
+      signal,
+      // One connection per hop: no keep-alive socket outlives the check, and no TLS session is resumed (a resumed
+      // session skips the verification whose result we report).
+      agent: false,
+      ...(isHttps ? { rejectUnauthorized: true, ...(ca ? { ca: ca as string[] } : {}) } : {}),
+    };
+    const request = (isHttps ? https : http).request(url, options, (res: IncomingMessage) => {
+      const socket = res.socket as TLSSocket | null;
+      const tlsFacts: TlsFacts | undefined = isHttps && socket && typeof socket.getPeerCertificate === 'function' ? { chain: chainFacts(socket.getPeerCertificate(true)), verified: socket.authorized } : undefined;
+      const status = res.statusCode ?? 0;
+      const location = typeof res.headers.location === 'string' ? res.headers.location : undefined;
+      const base = { ok: true as const, status, ...(location === undefined ? {} : { location }), ...(tlsFacts ? { tls: tlsFacts } : {}) };
+      if (method === 'HEAD' || (status >= 300 && status < 400 && location !== undefined && req.check.followRedirects)) {
+        res.destroy();
+        settle({ ...base, body: Buffer.alloc(0), bytes: 0, truncated: false });
+        return;
+      }
+      readPrefix(res, req.check.maxBodyBytes).then(
+        (b) => settle({ ...base, ...b }),
+        (err: unknown) => settle(classify(err, signal)),
+      );
+    });
+    request.on('error', (err) => settle(classify(err, signal)));
+    request.end();
+  });
+}
+
+/** At most `cap` bytes of the body; the rest is not downloaded (the response is destroyed). */
+async function readPrefix(res: IncomingMessage, cap: number): Promise<{ body: Buffer; bytes: number; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of res) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    bytes += buf.length;
+    if (bytes > cap) {
+      chunks.push(buf.subarray(0, buf.length - (bytes - cap)));
+      res.destroy();
+      return { body: Buffer.concat(chunks), bytes: cap, truncated: true };
+    }
+    chunks.push(buf);
+  }
+  if (!res.complete) throw Object.assign(new Error('premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+  return { body: Buffer.concat(chunks), bytes, truncated: false };
+}
+
+function outgoing(headers: Record<string, ResolvedHeader>): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, h] of Object.entries(headers)) out[name.toLowerCase()] = h.value;
+  out['user-agent'] ??= 'pooler-watch';
+  out.accept ??= '*/*';
+  return out;
+}
+
+function sameOriginOnly(headers: Record<string, ResolvedHeader>): Record<string, ResolvedHeader> {
+  return Object.fromEntries(Object.entries(headers).filter(([name, h]) => !h.secret && !CREDENTIAL_HEADERS.has(name.toLowerCase())));
+}
+
+// Codes only, never messages: TLS and socket messages embed hosts and sometimes certificate subjects.
+function classify(err: unknown, signal: AbortSignal): Hop {
+  if (signal.aborted) return { ok: false, kind: 'timeout' };
+  const raw = (err as { code?: unknown } | undefined)?.code;
+  const code = typeof raw === 'string' && CODE.test(raw) ? raw : undefined;
+  if (isVerifyError(code)) return { ok: false, kind: 'tls', ...(code ? { code } : {}) };
+  const kind: HttpFailureKind =
+    code === 'ECONNREFUSED'
+      ? 'connection-refused'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'dns'
+        : code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED' || code === 'ERR_STREAM_PREMATURE_CLOSE'
+          ? 'connection-reset'
+          : 'request-error';
+  return { ok: false, kind, ...(code ? { code } : {}) };
+}
+
+/** The TLS facts of every hop as one: the chain of all hops (expiry is the soonest of any), verified if all were. */
+function mergeTls(chains: TlsFacts[]): { tls?: TlsFacts } {
+  if (chains.length === 0) return {};
+  const failed = chains.find((c) => !c.verified);
+  return {
+    tls: {
+      chain: chains.flatMap((c) => c.chain),
+      verified: failed === undefined,
+      ...(failed?.verifyError ? { verifyError: failed.verifyError } : {}),
+      ...(chains.some((c) => c.pinnedSelfSigned) ? { pinnedSelfSigned: true } : {}),
+    },
+  };
+}

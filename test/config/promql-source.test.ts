@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { defaultPromqlQueries } from '../../functions/config/promql-source.ts';
+import { Config, Target } from '../../functions/config/schema.ts';
+
+describe('PromQL target config', () => {
+  const parse = (t: Record<string, unknown>) => Target.safeParse({ name: 'p', url: 'https://prom.example/', ...t });
+  const messages = (t: Record<string, unknown>) => {
+    const r = parse(t);
+    return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+
+  it('accepts bearer, basic, sigv4 and none; sigv4 service defaults to aps', () => {
+    expect(parse({ kind: 'promql', token: { env: 'T' } }).success).toBe(true);
+    expect(parse({ kind: 'promql', auth: { type: 'basic', username: 'u' }, token: { file: '/p' } }).success).toBe(true);
+    expect(parse({ kind: 'promql', auth: { type: 'none' } }).success).toBe(true);
+    const sig = parse({ kind: 'promql', auth: { type: 'sigv4', region: 'eu-west-1' } });
+    expect(sig.success && sig.data.auth).toEqual({ type: 'sigv4', region: 'eu-west-1', service: 'aps' });
+  });
+
+  it('rejects what cannot work, naming the path', () => {
+    expect(messages({ kind: 'federate', queries: ['up'] })).toEqual(['queries: only for kind: promql']);
+    expect(messages({ kind: 'metrics', auth: { type: 'none' } })).toEqual(['auth: only for kind: promql']);
+    expect(messages({ kind: 'promql', auth: { type: 'basic', username: 'u' } })).toEqual(['token: auth basic needs a token (the password)']);
+    expect(messages({ kind: 'promql', auth: { type: 'sigv4', region: 'eu-west-1' }, token: { env: 'T' } })).toEqual(['token: auth sigv4 sends no token: remove it']);
+    expect(messages({ kind: 'promql', url: 'http://prom.example/', auth: { type: 'sigv4', region: 'eu-west-1' } })).toEqual(['url: SigV4 needs an https URL (http only to a loopback address)']);
+    expect(messages({ kind: 'promql', auth: { type: 'sigv4', region: 'Mars' } })[0]).toMatch(/^auth.region: an AWS region/);
+    expect(messages({ kind: 'promql', queries: [] })[0]).toMatch(/^queries:/);
+    expect(messages({ kind: 'promql', auth: { type: 'basic', username: 'a:b' }, token: { env: 'T' } })[0]).toMatch(/^auth.username/);
+  });
+});
+
+describe('PromQL default queries', () => {
+  it('are written from the config\'s metric names and selectors when queries is absent; given ones are kept', () => {
+    const c = Config.parse({
+      metricNames: { rss: 'cadvisor_rss' },
+      selectors: { namespace: 'pool"er' },
+      targets: [
+        { name: 'a', kind: 'promql', url: 'http://p:9090/' },
+        { name: 'b', kind: 'promql', url: 'http://p:9090/', queries: ['up'] },
+        { name: 'c', kind: 'federate', url: 'http://p:9090/federate' },
+      ],
+    });
+    const [a, b, c2] = c.targets;
+    expect(a!.queries).toContain('cadvisor_rss{namespace="pool\\"er", container="app", image!=""}');
+    expect(a!.queries).toEqual(defaultPromqlQueries(c.metricNames, c.selectors));
+    expect(b!.queries).toEqual(['up']);
+    expect(c2!.queries).toBeUndefined();
+  });
+
+  it('appSeries adds the app series selector', () => {
+    const c = Config.parse({ targets: [{ name: 'a', kind: 'promql', url: 'http://p:9090/', appSeries: true }] });
+    expect(c.targets[0]!.queries).toHaveLength(10);
+    expect(c.targets[0]!.queries![9]).toContain('vm_memory_binary_bytes');
+  });
+});

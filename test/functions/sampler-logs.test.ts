@@ -1,0 +1,113 @@
+import { gzipSync } from 'node:zlib';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SamplerLogsOutcome } from '../../functions/platform/aws/sampler-logs-adapter.ts';
+import { SAMPLER_STATE_KEY } from '../../functions/platform/aws/sampler-logs-deps.ts';
+import { DynamoStateStore } from '../../functions/platform/aws/dynamo-state-store.ts';
+import { decodeCloudWatchLogs } from '../../functions/platform/aws/cloudwatch-logs-event.ts';
+import type { SamplerMemo } from '../../functions/core/sampler/index.ts';
+import { HOSTILE_LINES, SECRETS } from '../core/sampler/hostile.ts';
+import { fixture } from '../core/sampler/helpers.ts';
+import { lambdaContext, logLines, sentJobs, sqsMock, startHarness, type Harness } from './harness.ts';
+
+const CONFIG = { targets: [{ name: 'unused', url: 'http://127.0.0.1:9/metrics' }], receivers: [{ name: 'hook', channel: { type: 'webhook', url: { ssm: { name: '/pw/hook-url' } }, secret: { ssm: { name: '/pw/hook-secret' } } } }] };
+const SCHEDULER = fixture('scheduler-mailbox.jsonl').trim().split('\n');
+
+let h: Harness;
+let handler: (event: CloudWatchLogsEvent, context: Context) => Promise<SamplerLogsOutcome>;
+
+beforeAll(async () => {
+  h = await startHarness();
+  await h.configure(CONFIG);
+  const entry = await import('../../functions/sampler-logs.ts');
+  handler = (event, context) => entry.handler(event, context) as Promise<SamplerLogsOutcome>;
+});
+afterAll(async () => {
+  await h.close();
+});
+beforeEach(async () => {
+  await h.configure(CONFIG);
+});
+
+/** A subscription event as CloudWatch Logs sends it: base64(gzip(JSON)), one log event per line. */
+function logsEvent(messages: string[], opts: { messageType?: string; firstTs?: number } = {}): CloudWatchLogsEvent {
+  const first = opts.firstTs ?? Date.parse('2026-11-24T11:00:00Z');
+  const payload = {
+    messageType: opts.messageType ?? 'DATA_MESSAGE',
+    owner: '123456789012',
+    logGroup: '/aws/containerinsights/codex-pooler/application',
+    logStream: 'codex-pooler-scheduler-5c8d7b9f4-q7m2n_codex-pooler_app-5f0c2a6e9b1d',
+    subscriptionFilters: ['pooler-watch-ci-SamplerDashlogsLogsSubscriptionFilterCloudWatchLog1'],
+    logEvents: messages.map((message, i) => ({ id: `3792${String(i).padStart(52, '0')}`, timestamp: first + i * 1000, message, extractedFields: { x: 'y' } })),
+  };
+  return { awslogs: { data: gzipSync(JSON.stringify(payload)).toString('base64') } };
+}
+
+const raw = (data: string): CloudWatchLogsEvent => ({ awslogs: { data } });
+
+describe('sampler-logs handler (CloudWatch Logs subscription)', () => {
+  it('decodes the batch, ingests the snapshots into SQS through routing, and logs counts only', async () => {
+    const out = await handler(logsEvent(SCHEDULER), lambdaContext());
+    expect(out).toMatchObject({ status: 'ingested', lines: 9, snapshots: 4, skipped: 5, rejected: 0, findings: 3, accepted: 3, duplicates: 0 });
+    const jobs = sentJobs();
+    expect(jobs.map((j) => j.notification.alerts[0]!.rule).sort()).toEqual(['sampler-queue-growth', 'sampler-repeated', 'sampler-threshold']);
+    expect(jobs.every((j) => j.receiver === 'hook' && j.notification.alerts.every((a) => a.source === 'sampler-logs'))).toBe(true);
+    const line = logLines(h).find((l) => l.msg === 'sampler logs');
+    expect(line).toMatchObject({ level: 'info', fn: 'sampler-logs', logGroup: '/aws/containerinsights/codex-pooler/application', events: 9, snapshots: 4, accepted: 3 });
+    const store = new DynamoStateStore<SamplerMemo>({ client: h.dynamo.client, tableName: h.table, key: SAMPLER_STATE_KEY });
+    expect((await store.load())?.pods['codex-pooler-scheduler-5c8d7b9f4-q7m2n']?.snapshots).toHaveLength(4);
+  });
+
+  it('a redelivered batch (Lambda retry) never notifies twice; a batch split over invocations finds the same', async () => {
+    await handler(logsEvent(SCHEDULER.slice(0, 5)), lambdaContext());
+    const second = await handler(logsEvent(SCHEDULER.slice(5)), lambdaContext());
+    // Queue growth needs three snapshots: the memo in DynamoDB carried the first two over.
+    expect(sentJobs().map((j) => j.notification.alerts[0]!.rule)).toContain('sampler-queue-growth');
+    expect(second.status).toBe('ingested');
+    const count = sentJobs().length;
+    const again = await handler(logsEvent(SCHEDULER), lambdaContext());
+    expect(again).toMatchObject({ accepted: 0, duplicates: 3 });
+    expect(sentJobs().length).toBe(count);
+  });
+
+  it('a control message is acknowledged and nothing is queued', async () => {
+    expect(await handler(logsEvent([], { messageType: 'CONTROL_MESSAGE' }), lambdaContext())).toEqual({ status: 'control' });
+    expect(sqsMock.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+  });
+
+  it('hostile payloads are refused with a fixed reason, no crash, nothing queued', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024)).toString('base64');
+    const cases: Array<[CloudWatchLogsEvent, RegExp]> = [
+      [raw('not base64 at all!'), /not base64/],
+      [raw(Buffer.from('plain text, not gzip').toString('base64')), /not gzip/],
+      [raw(bomb), /inflates past 16777216 bytes/],
+      [raw(gzipSync('{"messageType": "DATA_MESSAGE", "logEvents": [').toString('base64')), /not JSON/],
+      [raw(gzipSync(`{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`).toString('base64')), /nested too deeply/],
+      [raw(gzipSync(JSON.stringify({ messageType: 'DATA_MESSAGE', logGroup: 'g', logStream: 's', logEvents: [{ id: '1', timestamp: 'x', message: 'm' }] })).toString('base64')), /invalid logEvents\.0\.timestamp/],
+      [{} as CloudWatchLogsEvent, /no awslogs\.data/],
+    ];
+    for (const [event, reason] of cases) {
+      const out = await handler(event, lambdaContext());
+      expect(out.status).toBe('rejected');
+      expect(out.status === 'rejected' && out.reason).toMatch(reason);
+    }
+    expect(sqsMock.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+    expect(logLines(h).filter((l) => l.msg === 'sampler logs payload rejected')).toHaveLength(cases.length);
+  });
+
+  it('the bomb is stopped by zlib at the cap, not inflated in full', () => {
+    const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024));
+    expect(() => decodeCloudWatchLogs(raw(bomb.toString('base64')), { base64Chars: 1e9, decompressedBytes: 1024 })).toThrow(/inflates past 1024 bytes/);
+  });
+
+  it('rejected events are counted by number; no secret or log content reaches SQS or the logs', async () => {
+    const out = await handler(logsEvent([...HOSTILE_LINES, `{"message":"memory sampler snapshot","x":1`], { firstTs: Date.parse('2026-11-24T10:00:00Z') }), lambdaContext());
+    expect(out).toMatchObject({ status: 'ingested', rejected: 3 });
+    const line = logLines(h).find((l) => l.msg === 'sampler logs');
+    expect(line).toMatchObject({ level: 'warn', rejects: ['event 3: invalid pod', 'event 4: invalid JSON', 'event 6: invalid JSON'] });
+    expect(sentJobs().length).toBeGreaterThan(0);
+    const everything = [...h.logs, ...sqsMock.commandCalls(SendMessageBatchCommand).map((c) => JSON.stringify(c.args[0].input))].join('\n');
+    for (const secret of SECRETS) expect(everything).not.toContain(secret);
+  });
+});
