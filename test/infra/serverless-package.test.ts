@@ -80,6 +80,7 @@ const SSM_SECRETS = arn('ssm', `parameter/pooler-watch/${STAGE}/secrets/*`);
 const SM_SECRETS = arn('secretsmanager', `secret:pooler-watch/${STAGE}/secrets/*`);
 const RECEIVER_SECRET = arn('secretsmanager', `secret:pooler-watch/${STAGE}/receiver-??????`);
 const CI_SNS_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:pooler-watch-ci-pager';
+const CI_AMP_WORKSPACE = 'arn:aws:aps:eu-west-1:123456789012:workspace/ws-0123abcd-4567-89ef-0123-456789abcdef';
 const kmsIf = {
   'Fn::If': [
     'HasKmsKeys',
@@ -118,6 +119,13 @@ const EXPECTED_POLICIES: Record<string, Json[]> = {
       Condition: { StringEquals: { 'cloudwatch:namespace': 'PoolerWatch' } },
     },
     ...readConfigAndSecrets,
+    {
+      'Fn::If': [
+        'HasAmpWorkspaces',
+        { Sid: 'QueryAmpWorkspaces', Effect: 'Allow', Action: ['aps:QueryMetrics'], Resource: [CI_AMP_WORKSPACE] },
+        ref('AWS::NoValue'),
+      ],
+    },
     kmsIf,
   ],
   AlertmanagerWebhookRole: [
@@ -287,9 +295,12 @@ describe('npm run package (osls, stage ci)', () => {
       expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     });
 
-    it('optional grants are conditional: sns:Publish on the listed topics only, kms:Decrypt only with customer keys', () => {
+    it('optional grants are conditional: sns:Publish and aps:QueryMetrics on the listed ARNs only, kms:Decrypt only with customer keys', () => {
       expect(template.Conditions?.HasSnsReceiverTopics).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': [',', [CI_SNS_TOPIC]] }, ''] }] });
       expect(template.Conditions?.HasKmsKeys).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': [',', []] }, ''] }] });
+      expect(template.Conditions?.HasAmpWorkspaces).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': [',', [CI_AMP_WORKSPACE]] }, ''] }] });
+      const queriers = Object.keys(EXPECTED_POLICIES).filter((id) => JSON.stringify(EXPECTED_POLICIES[id]).includes('aps:'));
+      expect(queriers).toEqual(['ProbeRole']);
       const publishers = Object.keys(EXPECTED_POLICIES).filter((id) => statements(id).some((s) => JSON.stringify(s.Action).includes('sns:')));
       expect(publishers).toEqual(['DispatchRole']);
     });

@@ -21,7 +21,7 @@ export type OutboxEntry = { type: 'job'; job: DeliveryJob } | { type: 'done'; id
 export interface OutboxRead {
   jobs: DeliveryJob[];
   bad: BadLine[];
-  /** Whether the file holds anything compaction would remove (done markers or bad lines). */
+  /** Whether a rewrite is worth it: bad lines, or at least as many finished lines as pending jobs. */
   compactable: boolean;
 }
 
@@ -113,16 +113,20 @@ export class OutboxFile {
   async read(): Promise<OutboxRead> {
     const read = await readJsonlFile(this.path, OutboxLine);
     const pending = new Map<string, DeliveryJob>();
-    let done = 0;
     for (const { value } of read.records) {
       if (value.type === 'job') {
         if (!pending.has(value.job.id)) pending.set(value.job.id, jobFromStored(value.job));
       } else {
-        done++;
         pending.delete(value.id);
       }
     }
-    return { jobs: [...pending.values()], bad: read.bad, compactable: done > 0 || read.bad.length > 0 };
+    const jobs = [...pending.values()];
+    // Lines a rewrite would drop: done markers and the job lines they finished (repeats included).
+    const garbage = read.records.length - jobs.length;
+    // Rewrite when the file is at least half garbage (or holds bad lines): under a burst the drain would otherwise
+    // rewrite every pending job after each delivery, holding the lock the webhook's appends wait on.
+    const compactable = read.bad.length > 0 || (garbage > 0 && garbage >= jobs.length);
+    return { jobs, bad: read.bad, compactable };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { enrichPayload, parseAlertmanagerPayload, webhookKey } from '../../core/alertmanager/index.ts';
 import { authConfigured, challenge, isAuthorized } from './auth.ts';
 import type { Outcome, RequestHeaders, WebhookDeps, WebhookRequest, WebhookResponse } from './http-types.ts';
@@ -54,18 +55,13 @@ export function preflight(head: RequestHead, deps: WebhookDeps): Outcome | undef
   return undefined;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
 /** Validate, enrich and hand on a body that passed {@link preflight}. Never throws. */
 export async function processBody(body: string | Buffer, deps: WebhookDeps): Promise<Outcome> {
   const bytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
   if (bytes > (deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)) return failure(413, 'payload too large', {}, { bytes });
-  let text: string;
-  try {
-    text = typeof body === 'string' ? body : decoder.decode(body);
-  } catch {
-    return failure(400, 'invalid JSON', {}, { bytes });
-  }
+  // isUtf8 is a vectorised scan; a fatal TextDecoder did the same check at several times the cost per request.
+  if (typeof body !== 'string' && !isUtf8(body)) return failure(400, 'invalid JSON', {}, { bytes });
+  const text = typeof body === 'string' ? body : body.toString('utf8');
   if (exceedsJsonDepth(text)) return failure(400, 'JSON nested too deeply', {}, { bytes });
   let value: unknown;
   try {
