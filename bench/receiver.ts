@@ -9,6 +9,7 @@ import { Config } from '../functions/config/schema.ts';
 import { createLogger } from '../functions/platform/logger.ts';
 import { Notifier } from '../functions/runtime/notifier.ts';
 import { startWebhookServer } from '../functions/runtime/webhook-server.ts';
+import { startDurableFloor } from './durable-floor.ts';
 
 const TOKEN = 'bench-receiver-token-7f3a9c';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -39,7 +40,7 @@ async function listen(server: ReturnType<typeof createServer>): Promise<string> 
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
-export async function benchReceiver(): Promise<{ bare: Load; receiver: Load; ratio: number }> {
+export async function benchReceiver(): Promise<{ bare: Load; floor: Load; receiver: Load; ratio: number }> {
   const bareServer = createServer((req, res) => {
     req.resume();
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"accepted"}'));
@@ -57,6 +58,8 @@ export async function benchReceiver(): Promise<{ bare: Load; receiver: Load; rat
   const captureUrl = await listen(capture);
 
   const dir = await mkdtemp(join(tmpdir(), 'pooler-watch-bench-'));
+  const floorServer = await startDurableFloor(dir);
+  const floorUrl = await listen(floorServer.server);
   const env = { RECEIVER_TOKEN: TOKEN, HOOK_URL: `${captureUrl}/hook`, HOOK_SECRET: 'bench-hook-secret-0123456789' };
   const config = Config.parse({
     state: { dir },
@@ -69,6 +72,7 @@ export async function benchReceiver(): Promise<{ bare: Load; receiver: Load; rat
   const receiver = await startWebhookServer({ config, notifier, logger, env, onAccepted: kick });
   try {
     const bare = await load(bareUrl);
+    const floor = await load(floorUrl);
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
     const measured = await load(`${receiver!.url}/alertmanager`);
@@ -79,13 +83,16 @@ export async function benchReceiver(): Promise<{ bare: Load; receiver: Load; rat
     console.log(`receiver load: ${SECONDS}s, ${CONNECTIONS} connections, 5-alert webhooks (node ${process.version})`);
     console.log('  server                          req/s     p50 ms   p99 ms   non-2xx');
     console.log(`  bare node:http (200)        ${bare.rps.toFixed(0).padStart(9)} ${String(bare.p50).padStart(9)} ${String(bare.p99).padStart(8)} ${String(bare.non2xx).padStart(9)}`);
+    console.log(`  durable floor (parse + fsync) ${floor.rps.toFixed(0).padStart(9)} ${String(floor.p50).padStart(9)} ${String(floor.p99).padStart(8)} ${String(floor.non2xx).padStart(9)}`);
     console.log(`  pooler-watch receiver       ${measured.rps.toFixed(0).padStart(9)} ${String(measured.p50).padStart(9)} ${String(measured.p99).padStart(8)} ${String(measured.non2xx).padStart(9)}`);
     console.log(`  receiver process CPU during its load: ${(busy * 100).toFixed(0)}% of one core, ${(((cpu.user + cpu.system) / measured.total)).toFixed(0)} µs per request`);
+    console.log(`  durable floor: ${((floor.rps / bare.rps) * 100).toFixed(0)}% of bare (what fsync'd acceptance alone allows here)`);
     console.log(`  ratio: ${(ratio * 100).toFixed(0)}% of bare (target ≥ 40%), p99 ${measured.p99} ms (target < 25 ms); delivered ${delivered} of ${measured.total - measured.non2xx} accepted`);
-    return { bare, receiver: measured, ratio };
+    return { bare, floor, receiver: measured, ratio };
   } finally {
     await receiver?.close();
     await new Promise((r) => bareServer.close(r));
+    await floorServer.close();
     await new Promise((r) => capture.close(r));
     await rm(dir, { recursive: true, force: true });
   }
