@@ -4,7 +4,8 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { webhookDeps } from './platform/aws/webhook-deps.ts';
-import { lambdaChain, receiverSecret, requestLog } from './platform/aws/lambda.ts';
+import { lambdaChain, requestLog } from './platform/aws/lambda.ts';
+import { receiverSecret } from './platform/aws/receiver-secret.ts';
 import { alertmanagerWebhook } from './platform/aws/webhook-adapter.ts';
 
 export const handler = lambdaChain<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>('alertmanager-webhook', { http: true })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Channel, ChannelDeps } from './channel.ts';
+import type { ChannelType } from './channel-types.ts';
 import { ConsoleConfig, createConsoleChannel } from './console.ts';
 import { DiscordConfig, createDiscordChannel } from './discord.ts';
 import { GoogleChatConfig, createGoogleChatChannel } from './google-chat.ts';
@@ -43,8 +44,11 @@ const FACTORIES = {
   jsonl: createJsonlChannel,
 } satisfies Factories;
 
-// Pure: a function that validates the config but never builds a channel (probe, webhook) drops the factories.
-export const CHANNEL_TYPES = /* @__PURE__ */ Object.keys(FACTORIES) as Array<ChannelConfig['type']>;
+export { CHANNEL_TYPES } from './channel-types.ts';
+
+/** Compiles only while channel-types.ts lists exactly the types of {@link ChannelConfig} (the probe validates against it). */
+export type ChannelTypesMatch = [ChannelType, ChannelConfig['type']] extends [ChannelConfig['type'], ChannelType] ? true : never;
+export const CHANNEL_TYPES_MATCH: ChannelTypesMatch = true;
 
 export function createChannel(name: string, config: ChannelConfig, deps: ChannelDeps): Promise<Channel> {
   const factory = FACTORIES[config.type] as (name: string, config: ChannelConfig, deps: ChannelDeps) => Promise<Channel>;

@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import { ChannelConfig } from '../channels/registry.ts';
-import { RoutingConfig, receiverNames } from '../core/routing/index.ts';
 import { Duration } from './duration.ts';
+import { receiverRouteFields } from './sections.ts';
+
+/*
+ * The delivery side of the config: what dispatch and the local notifier need and the probe never reads (it routes
+ * by receiver name; probe-config.ts). Channel config schemas are reached from here only.
+ */
 
 /** A receiver: a name routes point at, one channel, and whether it wants resolves. */
 export const Receiver = z
   .object({
-    name: z.string().min(1).max(128),
-    sendResolved: z.boolean().default(true),
+    ...receiverRouteFields,
     channel: ChannelConfig,
   })
   .strict();
@@ -25,42 +29,3 @@ export const DeliveryConfig = z
   })
   .strict();
 export type DeliveryConfig = z.infer<typeof DeliveryConfig>;
-
-export const Links = z
-  .object({
-    runbook: z.url().optional(),
-    dashboard: z.url().optional(),
-  })
-  .strict();
-
-/** The local runtime's receivers when none are configured: the console and `.pooler-watch/notifications.jsonl`. */
-export function defaultReceivers(stateDir: string): Receiver[] {
-  return [
-    { name: 'console', sendResolved: true, channel: { type: 'console' } },
-    { name: 'notifications-file', sendResolved: true, channel: { type: 'jsonl', path: `${stateDir}/notifications.jsonl` } },
-  ];
-}
-
-/** With the default receivers, every alert goes to both. */
-export function defaultRouting(receivers: Receiver[]): RoutingConfig {
-  const names = receivers.map((r) => r.name);
-  return RoutingConfig.parse({
-    route: {
-      receiver: names[0],
-      routes: names.map((receiver, i) => ({ receiver, continue: i < names.length - 1 })),
-    },
-  });
-}
-
-/** Every receiver a route or fallback names must be defined; returns the problems as `path: reason` issues. */
-export function checkReceivers(receivers: Receiver[], routing: RoutingConfig): z.core.$ZodRawIssue[] {
-  const defined = new Set(receivers.map((r) => r.name));
-  const issues: z.core.$ZodRawIssue[] = [];
-  receivers.forEach((r, i) => {
-    if (receivers.findIndex((o) => o.name === r.name) !== i) issues.push({ code: 'custom', path: ['receivers', i, 'name'], message: `duplicate receiver "${r.name}"`, input: r.name });
-  });
-  for (const name of receiverNames(routing)) {
-    if (!defined.has(name)) issues.push({ code: 'custom', path: ['routing', 'route'], message: `receiver "${name}" is not defined in receivers`, input: name });
-  }
-  return issues;
-}

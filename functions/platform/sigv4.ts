@@ -20,7 +20,7 @@ let chain: AwsCredentialsProvider | undefined;
  */
 export async function defaultAwsCredentials(): Promise<AwsCredentialsProvider> {
   if (!chain) {
-    const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+    const { defaultProvider } = await import('./sigv4-sdk.ts');
     chain = defaultProvider() as AwsCredentialsProvider;
   }
   return chain;
@@ -58,7 +58,7 @@ export async function sigv4Headers(req: SigV4Request): Promise<Record<string, st
   new Secret(creds.secretAccessKey);
   if (creds.sessionToken) new Secret(creds.sessionToken);
   // Loaded here, not at the top: the query-string helpers above are used by every PromQL target, SigV4 or not.
-  const [{ SignatureV4 }, { Sha256 }] = await Promise.all([import('@smithy/signature-v4'), import('@aws-crypto/sha256-js')]);
+  const { SignatureV4, Sha256 } = await import('./sigv4-sdk.ts');
   const signer = new SignatureV4({ credentials: creds, region: req.region, service: req.service, sha256: Sha256 });
   const query: Record<string, string | string[]> = {};
   for (const [k, v] of req.query) {

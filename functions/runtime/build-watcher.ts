@@ -4,8 +4,8 @@ import { Watcher, type WatchState } from '../core/watcher.ts';
 import { resolveSecret } from '../platform/secrets.ts';
 import type { ResolvedTarget } from './probe-round.ts';
 
-/** The watcher a config describes; one place so run, check and replay evaluate identically. */
-export function buildWatcher(config: Config, state?: WatchState): Watcher {
+/** The watcher a config describes; one place so run, check, replay and the probe Lambda evaluate identically. */
+export function buildWatcher(config: Pick<Config, 'metricNames' | 'selectors' | 'thresholds' | 'alerting'>, state?: WatchState): Watcher {
   return new Watcher(
     {
       names: config.metricNames,

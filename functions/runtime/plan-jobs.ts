@@ -27,9 +27,12 @@ export function routable(t: Transition): RoutableAlert {
   };
 }
 
+/** The config {@link planProbeJobs} reads: routing, links, and of each receiver its name and `sendResolved`. */
+export type RoutingSections = Pick<Config, 'routing' | 'links'> & { receivers: ReadonlyArray<Pick<Config['receivers'][number], 'name' | 'sendResolved'>> };
+
 /** What {@link planProbeJobs} needs: config, the grouper state before the round, and how to render. */
 export interface PlanProbeInput {
-  config: Config;
+  config: RoutingSections;
   grouper: GrouperState;
   transitions: Transition[];
   /** The alert state to render, by fingerprint (the watcher's). */

@@ -1,11 +1,15 @@
-/* global module, __dirname, require */
+/* global module, __dirname, require, process */
 // esbuild plugins of the Lambda bundles: serverless.yml (custom.esbuild.plugins) and bench/bundles.ts load this
 // file, so the benchmark measures exactly what ships.
 'use strict';
 
 // serverless-esbuild loads plugins with require(), so this file is CommonJS.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { readFileSync } = require('node:fs');
+const { readFileSync, writeFileSync } = require('node:fs');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { isBuiltin } = require('node:module');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { resolve } = require('node:path');
 
 /**
  * Rewrites exact snippets of a third-party file as it is loaded. Each snippet must be found, so a dependency update
@@ -100,6 +104,22 @@ const formDataUnused = stubModule(
 );
 
 /**
+ * axios' http adapter imports https-proxy-agent (with agent-base) and proxy-from-env to honour a `proxy` option or
+ * the HTTP(S)_PROXY variables. Every request we make passes `proxy: false` (a proxy would see bearer tokens and
+ * webhook URLs), with which axios calls neither: both are replaced by stubs that throw if that ever changes.
+ */
+const httpsProxyAgentUnused = stubModule(
+  'https-proxy-agent-unused',
+  /^https-proxy-agent$/,
+  'export default class HttpsProxyAgent { constructor() { throw new Error("https-proxy-agent is not bundled (requests pass proxy: false)"); } }\n',
+);
+const proxyFromEnvUnused = stubModule(
+  'proxy-from-env-unused',
+  /^proxy-from-env$/,
+  'export const getProxyForUrl = () => { throw new Error("proxy-from-env is not bundled (requests pass proxy: false)"); };\n',
+);
+
+/**
  * axios (fetch adapter probe) and its helpers touch the globals `fetch`, `Request`, `ReadableStream` and `FormData`
  * at import; in Node each of them loads undici, Node's fetch implementation (~13 ms of a cold start), although
  * axios picks its `http` adapter on Node and never uses fetch. The fetch adapter is replaced by "not available"
@@ -166,21 +186,54 @@ const middyStreamsOnDemand = {
 };
 
 /**
- * The SSM client registers every one of SSM's ~140 error classes (and their schemas) at import: ~40 KB for the one
- * GetParameter call we make. Only the errors kept below are registered; any other error still arrives as an
- * SSMServiceException carrying its AWS name (the SDK's fallback for unknown errors), which is all our code reads.
+ * Each SDK client registers every one of its service's error classes (and their schemas) at import: SSM ~140, for
+ * the one GetParameter call we make; DynamoDB 36, CloudWatch 20. Only the errors kept below are registered; any
+ * other error still arrives as the client's ServiceException carrying its AWS name (the SDK's fallback for unknown
+ * errors), which is all our code reads (`err.name`), and the SDK's retries classify throttling and transient errors
+ * by that name and the HTTP status. Each dropped error's schema goes with its registration: esbuild cannot drop an
+ * unused schema by itself (its object literal has computed keys, which it treats as side effects), and the error
+ * class then goes too. ~30 KB of every bundle.
  */
-const SSM_ERRORS_KEPT = new Set(['SSMServiceException', 'ParameterNotFound', 'ParameterVersionNotFound', 'InvalidKeyId', 'InternalServerError', 'ThrottlingException']);
-const ssmErrorsUsed = {
-  name: 'ssm-errors-used',
+const AWS_ERRORS_KEPT = {
+  'client-ssm': ['SSMServiceException', 'ParameterNotFound', 'ParameterVersionNotFound', 'InvalidKeyId', 'InternalServerError', 'ThrottlingException'],
+  'client-dynamodb': [
+    'DynamoDBServiceException',
+    'ConditionalCheckFailedException',
+    'TransactionCanceledException',
+    'TransactionConflictException',
+    'ProvisionedThroughputExceededException',
+    'RequestLimitExceeded',
+    'ThrottlingException',
+    'ReplicatedWriteConflictException',
+    'ItemCollectionSizeLimitExceededException',
+    'LimitExceededException',
+    'InternalServerError',
+    'ResourceNotFoundException',
+    'InvalidEndpointException',
+  ],
+  'client-cloudwatch': ['CloudWatchServiceException', 'InternalServiceFault', 'InvalidParameterValueException', 'InvalidParameterCombinationException', 'MissingRequiredParameterException', 'LimitExceededFault', 'LimitExceededException'],
+};
+const awsErrorsUsed = {
+  name: 'aws-errors-used',
   setup(build) {
-    build.onLoad({ filter: /[\\/]node_modules[\\/]@aws-sdk[\\/]client-ssm[\\/]dist-es[\\/]schemas[\\/]schemas_0\.js$/ }, (args) => {
+    const clients = Object.keys(AWS_ERRORS_KEPT).join('|');
+    const filter = new RegExp(`[\\\\/]node_modules[\\\\/]@aws-sdk[\\\\/](${clients})[\\\\/]dist-es[\\\\/]schemas[\\\\/]schemas_0\\.js$`);
+    build.onLoad({ filter }, (args) => {
+      const kept = new Set(AWS_ERRORS_KEPT[filter.exec(args.path)[1]]);
+      const text = readFileSync(args.path, 'utf8');
+      const error = /^export var (\w+)\$ = \[-3,[^;]*?\];\n\w+_registry\.registerError\(\1\$, \1\);\n/gm;
       let registered = 0;
-      const contents = readFileSync(args.path, 'utf8').replace(/^\w+_registry\.registerError\(\w+\$, (\w+)\);$/gm, (line, name) => {
+      const found = new Set();
+      const contents = text.replace(error, (block, name) => {
         registered += 1;
-        return SSM_ERRORS_KEPT.has(name) ? line : '';
+        if (!kept.has(name)) return '';
+        found.add(name);
+        return block;
       });
-      if (registered < SSM_ERRORS_KEPT.size) throw new Error(`ssm-errors-used: ${args.path} changed shape; review the plugin`);
+      // Every registration must have been recognised, and every kept error found: else the file changed shape.
+      if (registered !== (text.match(/registerError\(/g) ?? []).length || found.size !== kept.size) {
+        throw new Error(`aws-errors-used: ${args.path} changed shape; review the plugin`);
+      }
       return { contents, loader: 'js' };
     });
   },
@@ -205,6 +258,20 @@ const bowserUnused = {
 };
 
 /**
+ * The SDK's HTTP protocols load `@smithy/core/event-streams` with `import()` only for an operation with an event
+ * stream member, and none of ours has one (GetParameter, GetSecretValue, DynamoDB items, PutMetricData,
+ * SendMessageBatch). As a dynamic import it still made esbuild split the SDK code it shares with the rest of the
+ * bundle into two more chunk files, loaded at every cold start; it is replaced by a stub that fails loudly if an
+ * event stream is ever used.
+ */
+const eventStreamsUnused = stubModule(
+  'event-streams-unused',
+  /^@smithy\/core\/event-streams$/,
+  'const unused = () => { throw new Error("@smithy/core/event-streams is not bundled (no event stream operations)"); };\n' +
+    'export class EventStreamSerde { constructor() { unused(); } }\nexport const eventStreamSerdeProvider = unused;\n',
+);
+
+/**
  * Inside Lambda the SDK always finds its credentials in the environment (the execution role's AWS_ACCESS_KEY_ID,
  * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN). The default Node chain also bundles the SSO, profile-file, process,
  * web-identity and container/IMDS providers (~80 KB, loaded at cold start) that can never be reached there, so the
@@ -223,6 +290,60 @@ const lambdaEnvCredentials = {
       loader: 'js',
       resolveDir: __dirname,
     }));
+  },
+};
+
+/**
+ * Node's ESM loader gives a built-in module (`import { createHash } from "node:crypto"`) a module namespace holding
+ * every export, so it reads each lazy getter of the module at import: `crypto.webcrypto`, `util.parseArgs` and
+ * `util.MIMEType`, `process.report`, `net.BlockList`, `fs.ReadStream`, `timers.promises`, … each loads one more of
+ * Node's internal modules that no invocation uses (~3 ms of the probe's cold start). The bundles' import
+ * statements of built-ins (the SDK's, axios', ours) are rewritten after the build into
+ * `const { createHash } = process.getBuiltinModule("node:crypto")`, which loads the same module and reads only the
+ * names used. The constants go to the top of their file, where the hoisted import bindings were available.
+ * Namespace imports (`import * as`) are left as they are: their `default` member has no CommonJS equivalent.
+ */
+const BUILTIN_IMPORT = /(?<=^|[;}\n])import\s*(?:([\w$]+)\s*(?:,\s*)?)?(?:\{([^}]*)\})?\s*(?:from\s*)?"([^"]+)";?/g;
+function rewriteBuiltinImports(text) {
+  const hoisted = [];
+  const out = text.replace(BUILTIN_IMPORT, (all, defaultName, named, specifier) => {
+    if (!isBuiltin(specifier) || specifier === 'node:module' || specifier === 'module') return all;
+    if (defaultName === undefined && named === undefined && /\bfrom\s*"/.test(all)) return all;
+    const id = JSON.stringify(specifier.startsWith('node:') ? specifier : `node:${specifier}`);
+    const load = `process.getBuiltinModule(${id})`;
+    const bindings = (named ?? '').split(',').map((b) => b.trim()).filter(Boolean).map((b) => b.split(/\s+as\s+/));
+    const local = defaultName ?? bindings.find(([name]) => name === 'default')?.[1];
+    if (local !== undefined) hoisted.push(`const ${local}=${load};`);
+    const props = bindings.filter(([name]) => name !== 'default').map(([name, as]) => (as === undefined || as === name ? name : `${name}:${as}`));
+    if (props.length > 0) hoisted.push(`const{${props.join(',')}}=${local ?? load};`);
+    if (local === undefined && props.length === 0) hoisted.push(`${load};`);
+    return '';
+  });
+  if (hoisted.length === 0) return text;
+  // After the banner's line (it defines `require`), before any other code of the file.
+  const firstLine = out.indexOf('\n') + 1;
+  return `${out.slice(0, firstLine)}${hoisted.join('')}\n${out.slice(firstLine)}`;
+}
+
+const builtinsWithoutEsmFacades = {
+  name: 'builtins-without-esm-facades',
+  setup(build) {
+    build.initialOptions.metafile = true;
+    const cwd = build.initialOptions.absWorkingDir ?? process.cwd();
+    build.onEnd(async (result) => {
+      if (result.errors.length > 0 || !result.metafile) return;
+      if (build.initialOptions.write === false) throw new Error('builtins-without-esm-facades: needs write: true (it rewrites the written files)');
+      for (const file of Object.keys(result.metafile.outputs)) {
+        if (!/\.m?js$/.test(file)) continue;
+        const path = resolve(cwd, file);
+        const text = readFileSync(path, 'utf8');
+        const rewritten = rewriteBuiltinImports(text);
+        if (rewritten === text) continue;
+        // A parse of the result, so a rewrite that broke the file fails the build rather than a cold start.
+        await build.esbuild.transform(rewritten, { format: 'esm', loader: 'js', logLevel: 'silent' });
+        writeFileSync(path, rewritten);
+      }
+    });
   },
 };
 
@@ -249,11 +370,15 @@ module.exports = [
   zodEnglishOnly,
   zodJitless,
   formDataUnused,
+  httpsProxyAgentUnused,
+  proxyFromEnvUnused,
   axiosNodeOnly,
   debugDisabled,
   middyStreamsOnDemand,
-  ssmErrorsUsed,
+  awsErrorsUsed,
   bowserUnused,
+  eventStreamsUnused,
   lambdaEnvCredentials,
   chunksPerFunction,
+  builtinsWithoutEsmFacades,
 ];

@@ -135,6 +135,39 @@ describe('probe handler', () => {
     expect((await stored())?.pendingJobs).toEqual([]);
   });
 
+  it('resolves a Secrets Manager token through the client it loads on that first use', async () => {
+    const first = await round();
+    expect(first.scrapesOk).toBe(1);
+    expect(smMock.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId)).toEqual([SIM_SECRET]);
+    await round();
+    expect(smMock.commandCalls(GetSecretValueCommand)).toHaveLength(1); // cached for the secret TTL
+  });
+
+  it('refuses a config broken in a section it reads, naming the path', async () => {
+    const target = { name: 'prometheus', kind: 'federate', url: sim.federateUrl };
+    const broken: Array<[Record<string, unknown>, string]> = [
+      [{ targets: [{ ...target, url: 'not a url' }] }, 'targets.0.url'],
+      [{ targets: [target], thresholds: { memoryWarnRatio: 3 } }, 'thresholds.memoryWarnRatio'],
+      [{ targets: [target], receivers: [{ name: 'hook', channel: { type: 'fax' } }] }, 'receivers.0.channel.type'],
+      [{ targets: [target], receivers: [{ name: 'hook', channel: { type: 'console' } }], routing: { route: { receiver: 'pager' } } }, 'routing.route'],
+    ];
+    for (const [config, path] of broken) {
+      await h.configure(config, { now: () => clock.now() });
+      await expect(invoke()).rejects.toMatchObject({ name: 'LambdaFailure', message: 'probe failed (ConfigError)' });
+      expect(h.logs.join('\n')).toContain(path);
+      expect(sentJobs()).toEqual([]);
+    }
+  });
+
+  it('leaves a channel setting only dispatch reads to dispatch: the round still commits', async () => {
+    // Refused by `config-json` and by dispatch (parseJsonConfig); the probe routes by receiver name only.
+    await h.configure(
+      { targets: [{ name: 'prometheus', kind: 'federate', url: sim.federateUrl }], receivers: [{ name: 'hook', channel: { type: 'webhook', url: 42 } }], samplerLogs: { thresholdRatio: 9 } },
+      { now: () => clock.now() },
+    );
+    expect((await round()).outcome).toBe('committed');
+  });
+
   it('a broken config fails the invocation without exposing it', async () => {
     await h.configure('targets: [ { name: "x", url: "not a url" } ]');
     await expect(invoke()).rejects.toMatchObject({ name: 'LambdaFailure', message: 'probe failed (ConfigError)' });

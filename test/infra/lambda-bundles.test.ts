@@ -1,5 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -30,6 +34,27 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 const inputs = (name: string): string[] =>
   Object.values(metas.get(name)?.outputs ?? {}).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([f]) => f));
 
+/** Source files with code in the entry or in a chunk it imports statically: what every cold start loads. */
+function staticInputs(name: string): string[] {
+  const outputs = metas.get(name)?.outputs ?? {};
+  const entry = Object.keys(outputs).find((f) => f.endsWith(`/${name}.mjs`));
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file) || !outputs[file]) return;
+    seen.add(file);
+    for (const i of outputs[file].imports) if (i.kind === 'import-statement') visit(i.path);
+  };
+  if (entry) visit(entry);
+  return [...seen].flatMap((f) => Object.entries(outputs[f]!.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([input]) => input));
+}
+
+/** The output chunk built from `entryPoint` (a module the bundle loads with import()). */
+function lazyChunk(name: string, entryPoint: string): string {
+  const [file] = Object.entries(metas.get(name)?.outputs ?? {}).find(([, o]) => o.entryPoint === entryPoint) ?? [];
+  if (!file) throw new Error(`${name}: no chunk for ${entryPoint}`);
+  return resolve(ROOT, file);
+}
+
 describe('Lambda bundles', () => {
   it('carry neither the YAML parser (the config is JSON on AWS) nor form-data, and zod without its unused half', () => {
     for (const name of Object.keys(FUNCTIONS)) {
@@ -49,6 +74,74 @@ describe('Lambda bundles', () => {
       const { handler, loaded } = JSON.parse(run.stdout) as { handler: string; loaded: string[] };
       expect(handler, name).toBe('function');
       expect(loaded.filter((m) => /undici|webstreams/.test(m)), name).toEqual([]);
+      // Built-ins are loaded with process.getBuiltinModule, not through Node's ESM facades, which read every lazy
+      // getter of the module (util.parseArgs, process.report, net.BlockList, …) at import.
+      expect(loaded.filter((m) => /parse_args|internal\/process\/report|internal\/blocklist|internal\/mime/.test(m)), name).toEqual([]);
+    }
+  });
+
+  it('import no built-in module through ESM (but node:module for the banner, and namespace imports)', () => {
+    for (const name of Object.keys(FUNCTIONS)) {
+      for (const file of readdirSync(join(out, name), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mjs'))) {
+        const text = readFileSync(join(out, name, file), 'utf8');
+        const builtins = [...text.matchAll(/(?<=^|[;}\n])import\s*[\w$]*\s*,?\s*(?:\{[^}]*\})?\s*(?:from\s*)?"((?:node:)?[a-z_/0-9]+)"/g)].map((m) => m[1]).filter((spec) => spec !== 'node:module');
+        expect(builtins, `${name}/${file}`).toEqual([]);
+      }
+    }
+  });
+
+  it('probe: no channel config, sampler-logs schema, SQS or Secrets Manager client in what a cold start loads', () => {
+    const loaded = staticInputs('probe');
+    expect(loaded.some((f) => f.endsWith('functions/config/probe-config.ts'))).toBe(true);
+    expect(loaded.filter((f) => /functions\/channels\/(?!channel-types\.ts)|functions\/config\/(schema|alerting|sampler|receiver|validate)\.ts$/.test(f))).toEqual([]);
+    expect(loaded.filter((f) => /@aws-sdk\/client-(sqs|secrets-manager)\/|@middy\/secrets-manager|@smithy\/core\/dist-es\/submodules\/event-streams/.test(f))).toEqual([]);
+    // Shipped, and loaded on demand.
+    expect(inputs('probe').some((f) => f.includes('@aws-sdk/client-sqs/'))).toBe(true);
+    expect(inputs('probe').some((f) => f.includes('@aws-sdk/client-secrets-manager/'))).toBe(true);
+  });
+
+  it('probe: the SQS and Secrets Manager chunks it loads on demand work (against a local AWS endpoint)', async () => {
+    const requests: Array<{ target: string; body: Record<string, unknown> }> = [];
+    const server: Server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      req.on('end', () => {
+        const target = String(req.headers['x-amz-target'] ?? '');
+        const body = JSON.parse(text) as Record<string, unknown>;
+        requests.push({ target, body });
+        res.setHeader('content-type', 'application/x-amz-json-1.0');
+        if (target === 'AmazonSQS.SendMessageBatch') {
+          const entries = body.Entries as Array<{ Id: string; MessageBody: string }>;
+          const md5 = (v: string) => createHash('md5').update(v).digest('hex');
+          res.end(JSON.stringify({ Successful: entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: md5(e.MessageBody) })), Failed: [] }));
+        } else if (target === 'secretsmanager.GetSecretValue') {
+          res.end(JSON.stringify({ Name: body.SecretId, SecretString: 'from-local-endpoint' }));
+        } else {
+          res.statusCode = 400;
+          res.end('{}');
+        }
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const sqsChunk = pathToFileURL(lazyChunk('probe', 'functions/platform/aws/sqs-jobs.ts')).href;
+      const smChunk = pathToFileURL(lazyChunk('probe', 'functions/platform/aws/secrets-manager-client.ts')).href;
+      const job = { id: 'job-1', receiver: 'chat', enqueuedAt: '2026-11-24T10:00:00.000Z', notification: { id: 'job-1', receiver: 'chat', alerts: [] } };
+      const script =
+        `const q=(await import(${JSON.stringify(sqsChunk)})).sharedSqsJobQueue({queueUrl:'${endpoint}/123456789012/pw-delivery'});` +
+        `const sent=await q.send([${JSON.stringify(job)}]);` +
+        `const sm=await import(${JSON.stringify(smChunk)});const secret=await sm.getSecretValue(sm.secretsManager(),'pw/prom');` +
+        'console.log(JSON.stringify({sent,secret:secret.SecretString}))';
+      const env = { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_EC2_METADATA_DISABLED: 'true' };
+      const run = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
+      const result = JSON.parse(run.stdout) as { sent: { sent: string[]; failed: unknown[] }; secret: string };
+      expect(result.sent).toMatchObject({ sent: ['job-1'], failed: [] });
+      expect(result.secret).toBe('from-local-endpoint');
+      expect(requests.map((r) => r.target)).toEqual(['AmazonSQS.SendMessageBatch', 'secretsmanager.GetSecretValue']);
+      expect(JSON.parse(((requests[0]?.body.Entries as Array<{ MessageBody: string }>)[0]?.MessageBody) ?? '')).toEqual(job);
+    } finally {
+      await new Promise((done) => server.close(done));
     }
   });
 });

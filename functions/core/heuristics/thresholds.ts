@@ -1,9 +1,15 @@
 import { z } from 'zod';
 
-const ratio = (d: number) => z.number().gt(0).lte(2).default(d);
-const positive = (d: number) => z.number().positive().default(d);
-const nonNegative = (d: number) => z.number().nonnegative().default(d);
-const count = (d: number) => z.number().int().positive().default(d);
+// One schema per kind, shared by every threshold of that kind (only the default differs): zod schemas are
+// immutable, and each cold start of every Lambda builds these ~50 fields, so ~150 fewer schema objects to build.
+const RATIO = z.number().gt(0).lte(2);
+const POSITIVE = z.number().positive();
+const NON_NEGATIVE = z.number().nonnegative();
+const COUNT = z.number().int().positive();
+const ratio = (d: number) => RATIO.default(d);
+const positive = (d: number) => POSITIVE.default(d);
+const nonNegative = (d: number) => NON_NEGATIVE.default(d);
+const count = (d: number) => COUNT.default(d);
 
 /**
  * Every heuristic threshold with its default. Config passes a partial record of overrides

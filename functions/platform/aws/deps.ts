@@ -1,6 +1,5 @@
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
-import { parseJsonConfig } from '../../config/validate.ts';
 import type { Config } from '../../config/schema.ts';
 import type { SecretRef } from '../../config/secret-ref.ts';
 import { createSanitizer, type Sanitizer } from '../../core/sanitize/index.ts';
@@ -10,7 +9,7 @@ import type { RetryOptions } from '../delivery/retry.ts';
 import { ConfigError } from '../errors.ts';
 import { createLogger, type LogSink, type Logger } from '../logger.ts';
 import { describeSecretRef, registeredSecretValues, resolveSecret, type Secret } from '../secrets.ts';
-import { setAwsClientOptions, ssm, type AwsClientOptions } from './clients.ts';
+import { setAwsClientOptions, ssm, type AwsClientOptions } from './shared-clients.ts';
 import { createAwsSecretProviders, setDefaultAwsSecretProviders } from './secret-providers.ts';
 
 /**
@@ -59,11 +58,12 @@ export const PROBE_STATE_KEY = 'state#probe';
 /**
  * What every function shares, built once per cold start: the environment, the config (from SSM), the root
  * logger, the clock, the sanitizer. Each entry adds only what it uses on top (`probe-deps.ts`, `webhook-deps.ts`,
- * `dispatch-deps.ts`), so a function's bundle carries only its own SDK clients and code paths.
+ * `dispatch-deps.ts`), so a function's bundle carries only its own SDK clients and code paths. `C` is the config
+ * as that function validates it: the whole config (`base-deps.ts`), or the probe's sections (`probe-deps.ts`).
  */
-export interface BaseDeps {
+export interface BaseDeps<C = Config> {
   env: LambdaEnv;
-  config: Config;
+  config: C;
   now: () => number;
   /** The root logger (handlers get a child with the request id). */
   logger: Logger;
@@ -142,8 +142,11 @@ export async function resolveAwsSecret(ref: SecretRef): Promise<Secret> {
   return resolveSecret(ref, {});
 }
 
+/** Validates the config parameter's JSON text; `source` names it in errors. */
+export type ConfigParser<C> = (text: string, source: string) => C;
+
 // JSON only: the YAML parser would add ~110 KB to every function's bundle for a format converted once, at deploy.
-async function loadConfigParameter(name: string): Promise<Config> {
+async function loadConfigParameter<C>(name: string, parse: ConfigParser<C>): Promise<C> {
   let value: string | undefined;
   try {
     const out = await ssm().send(new GetParameterCommand({ Name: name, WithDecryption: true }));
@@ -152,7 +155,7 @@ async function loadConfigParameter(name: string): Promise<Config> {
     throw new ConfigError(`config parameter ${name}: cannot be read (${cause instanceof Error ? cause.name : 'error'})`, { cause });
   }
   if (value === undefined) throw new ConfigError(`config parameter ${name}: has no value`);
-  return parseJsonConfig(value, `ssm:${name}`);
+  return parse(value, `ssm:${name}`);
 }
 
 /** A value rebuilt after `ttlMs` (secrets: rotated values are picked up); a failed build is not kept. */
@@ -171,24 +174,28 @@ export function ttlMemo<T>(make: () => Promise<T>, ttlMs: number, now: () => num
 }
 
 /**
- * The shared part of every composition root: parse the environment and the config (from SSM), point the
- * process-wide AWS clients and secret providers. Memoised per cold start like the roots built on it.
+ * The shared part of every composition root: parse the environment and the config (from SSM, with `parseConfig`),
+ * point the process-wide AWS clients and secret providers. Memoised per cold start like the roots built on it.
+ * The parser is passed in so that this module imports no config schema: each function's bundle builds only the
+ * one it validates with.
  */
-export const baseDeps: () => Promise<BaseDeps> = memoDeps(async () => {
-  const env = parseLambdaEnv(currentEnv());
-  const now = overrides.now ?? Date.now;
-  const logger = rootLogger();
-  setAwsClientOptions(overrides.clients ?? {});
-  const secretTtlMs = overrides.secretTtlMs ?? SECRET_TTL_MS;
-  setDefaultAwsSecretProviders(createAwsSecretProviders({ ttlMs: secretTtlMs, now }));
-  const config = await loadConfigParameter(env.CONFIG_PARAMETER);
-  return {
-    env,
-    config,
-    now,
-    logger,
-    sanitizer: () => createSanitizer({ secrets: registeredSecretValues() }),
-    retry: overrides.retry ?? {},
-    secretTtlMs,
-  };
-});
+export function sharedDeps<C>(parseConfig: ConfigParser<C>): () => Promise<BaseDeps<C>> {
+  return memoDeps(async () => {
+    const env = parseLambdaEnv(currentEnv());
+    const now = overrides.now ?? Date.now;
+    const logger = rootLogger();
+    setAwsClientOptions(overrides.clients ?? {});
+    const secretTtlMs = overrides.secretTtlMs ?? SECRET_TTL_MS;
+    setDefaultAwsSecretProviders(createAwsSecretProviders({ ttlMs: secretTtlMs, now }));
+    const config = await loadConfigParameter(env.CONFIG_PARAMETER, parseConfig);
+    return {
+      env,
+      config,
+      now,
+      logger,
+      sanitizer: () => createSanitizer({ secrets: registeredSecretValues() }),
+      retry: overrides.retry ?? {},
+      secretTtlMs,
+    };
+  });
+}

@@ -1,9 +1,11 @@
 import type { Channel } from '../../channels/channel.ts';
 import { createChannel } from '../../channels/registry.ts';
 import type { sendHttp } from '../http.ts';
-import { baseDeps, memoDeps, resolveAwsSecret, ttlMemo, type BaseDeps } from './deps.ts';
+import { baseDeps } from './base-deps.ts';
+import { memoDeps, resolveAwsSecret, ttlMemo, type BaseDeps } from './deps.ts';
 import type { WebhookDeps } from './webhook-deps.ts';
-import { dynamo, sqs } from './clients.ts';
+import { dynamo } from './shared-clients.ts';
+import { sqs } from './sqs-client.ts';
 import { DynamoLedger } from './dynamo-ledger.ts';
 import { createSqsJobQueue } from './sqs-jobs.ts';
 

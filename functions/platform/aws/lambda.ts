@@ -1,13 +1,11 @@
 import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
-import secretsManager from '@middy/secrets-manager';
 import type { Context } from 'aws-lambda';
 import type { ReceiverAuth } from '../receiver/auth.ts';
 import { jsonResponse } from '../receiver/responses.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { Secret } from '../secrets.ts';
-import { awsClientOptions } from './clients.ts';
 import { rootLogger } from './deps.ts';
 
 /**
@@ -85,7 +83,7 @@ export interface ChainOptions {
 
 /**
  * The shared middy chain of every entry point: request logger, error handler and the timeout guard. An entry adds
- * its own middlewares (e.g. {@link receiverSecret}) and one `.handler(...)` call.
+ * its own middlewares (e.g. `receiverSecret` of receiver-secret.ts) and one `.handler(...)` call.
  */
 export function lambdaChain<TEvent, TResult>(fn: string, options: ChainOptions = {}) {
   return middy<TEvent, TResult, Error, PwContext>({
@@ -111,29 +109,4 @@ export function receiverAuthFromSecret(value: unknown): ReceiverAuth {
     }
   }
   return {};
-}
-
-/** How long the receiver's secret is cached by middy before it is fetched again (rotation is picked up within it). */
-export const RECEIVER_SECRET_TTL_MS = 5 * 60_000;
-
-/**
- * `@middy/secrets-manager` fetching the receiver's secret (cached {@link RECEIVER_SECRET_TTL_MS}, prefetched at
- * cold start), then `context.receiverAuth` as {@link ReceiverAuth} (Secrets, so never logged). No secret id: no
- * credentials, so the webhook refuses everything (fail closed).
- */
-export function receiverSecret(secretId: string | undefined): Array<MiddlewareObj<unknown, unknown, Error, PwContext>> {
-  const toContext: MiddlewareObj<unknown, unknown, Error, PwContext> = {
-    before: async (request) => {
-      const internal = request.internal as Record<string, unknown>;
-      request.context.receiverAuth = receiverAuthFromSecret(secretId === undefined ? undefined : await internal.receiverSecret);
-    },
-  };
-  if (secretId === undefined) return [toContext];
-  const fetch = secretsManager({
-    fetchData: { receiverSecret: secretId },
-    cacheKey: `receiver-secret:${secretId}`,
-    cacheExpiry: RECEIVER_SECRET_TTL_MS,
-    awsClientOptions: awsClientOptions(),
-  }) as unknown as MiddlewareObj<unknown, unknown, Error, PwContext>;
-  return [fetch, toContext];
 }

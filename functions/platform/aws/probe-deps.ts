@@ -5,14 +5,17 @@ import type { CheckRunner } from '../../runtime/check-runner.ts';
 import { createBuiltinCheckRunner } from '../../runtime/builtin-checks.ts';
 import { DeliveryJobSchema } from '../delivery/job.ts';
 import { registeredSecretValues } from '../secrets.ts';
-import { cloudwatch, dynamo, sqs } from './clients.ts';
 import { createMetricsPublisher, type MetricsPublisher } from './cloudwatch-metrics.ts';
-import { PROBE_STATE_KEY, baseDeps, memoDeps, resolveAwsSecret, ttlMemo, type BaseDeps, type ProbeState } from './deps.ts';
+import { parseProbeConfigJson, type ProbeConfig } from '../../config/probe-config.ts';
+import { PROBE_STATE_KEY, memoDeps, resolveAwsSecret, sharedDeps, ttlMemo, type BaseDeps, type ProbeState } from './deps.ts';
 import { DynamoStateStore } from './dynamo-state-store.ts';
-import { createSqsJobQueue, type SqsJobQueue } from './sqs-jobs.ts';
+import { lazyJobQueue } from './lazy-job-queue.ts';
+import { cloudwatch, dynamo } from './shared-clients.ts';
+import type { SqsJobQueue } from './sqs-jobs.ts';
 
 /** What the probe uses: the shared deps, the SQS queue, its DynamoDB state, CloudWatch metrics and the targets. */
-export interface ProbeDeps extends BaseDeps {
+export interface ProbeDeps extends BaseDeps<ProbeConfig> {
+  /** Loaded with the SQS client on the first round that has jobs to send. */
   queue: SqsJobQueue;
   /** A fresh store per invocation (it tracks the version it loaded). */
   probeStore(): DynamoStateStore<ProbeState>;
@@ -31,9 +34,12 @@ const ProbeStateSchema = z.looseObject({
   pendingJobs: z.array(z.looseObject({ job: DeliveryJobSchema, leaseUntil: z.number() })).optional(),
 });
 
+/** The shared deps with the probe's config: the sections it reads, validated as in the whole config (probe-config.ts). */
+const probeBaseDeps = sharedDeps(parseProbeConfigJson);
+
 /** The probe's composition root, memoised per cold start. */
 export const probeDeps: () => Promise<ProbeDeps> = memoDeps(async () => {
-  const base = await baseDeps();
+  const base = await probeBaseDeps();
   const { env, config, now, logger, secretTtlMs } = base;
   // Built once per cold start: the built-in runner keeps the scrape cost window between invocations of this container.
   const checkRunners: CheckRunner[] = [createBuiltinCheckRunner(config.targets.map((target) => ({ target })), config)];
@@ -44,7 +50,7 @@ export const probeDeps: () => Promise<ProbeDeps> = memoDeps(async () => {
   }
   return {
     ...base,
-    queue: createSqsJobQueue({ client: sqs(), queueUrl: env.QUEUE_URL, logger }),
+    queue: lazyJobQueue(env.QUEUE_URL, async () => (await import('./sqs-jobs.ts')).sharedSqsJobQueue({ queueUrl: env.QUEUE_URL, logger })),
     probeStore: () =>
       new DynamoStateStore<ProbeState>({ client: dynamo(), tableName: env.TABLE_NAME, key: PROBE_STATE_KEY, now, parse: (raw) => ProbeStateSchema.parse(raw) as unknown as ProbeState }),
     metrics: () => createMetricsPublisher({ client: cloudwatch(), namespace: env.METRICS_NAMESPACE, now, sanitizer: createSanitizer({ secrets: registeredSecretValues() }) }),

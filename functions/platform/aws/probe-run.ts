@@ -1,4 +1,4 @@
-import type { Config } from '../../config/schema.ts';
+import type { ProbeConfig } from '../../config/probe-config.ts';
 import type { Transition } from '../../core/alerts/index.ts';
 import { emptyGrouperState } from '../../core/routing/index.ts';
 import type { Sanitizer } from '../../core/sanitize/index.ts';
@@ -61,7 +61,7 @@ interface Round {
  */
 function applyRound(
   current: ProbeState | undefined,
-  r: { config: Config; ts: number; now: number; scrapes: Array<ScrapeOk | ScrapeFailed>; checks: CheckResults; leaseUntil: number; sanitize: Sanitizer; log: Logger },
+  r: { config: ProbeConfig; ts: number; now: number; scrapes: Array<ScrapeOk | ScrapeFailed>; checks: CheckResults; leaseUntil: number; sanitize: Sanitizer; log: Logger },
 ): Round {
   if (current?.lastRoundAt !== undefined && current.lastRoundAt >= r.ts) throw new Superseded();
   const watcher = buildWatcher(r.config, current?.watch);

@@ -1,7 +1,9 @@
 import { parseSamplerMemo, type SamplerMemo } from '../../core/sampler/index.ts';
 import type { SamplerMemoStore } from '../../runtime/sampler-ingest.ts';
-import { dynamo, sqs } from './clients.ts';
-import { baseDeps, memoDeps, type BaseDeps } from './deps.ts';
+import { dynamo } from './shared-clients.ts';
+import { sqs } from './sqs-client.ts';
+import { baseDeps } from './base-deps.ts';
+import { memoDeps, type BaseDeps } from './deps.ts';
 import { DynamoLedger } from './dynamo-ledger.ts';
 import { DynamoStateStore } from './dynamo-state-store.ts';
 import { createSqsJobQueue, type SqsJobQueue } from './sqs-jobs.ts';

@@ -1,4 +1,3 @@
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { SSMClient } from '@aws-sdk/client-ssm';
@@ -6,14 +5,17 @@ import { z } from 'zod';
 import type { SecretRef } from '../../config/secret-ref.ts';
 import { ConfigError } from '../errors.ts';
 import { describeSecretRef } from '../secrets.ts';
-import { secretsManager as sharedSecretsManager, ssm as sharedSsm } from './clients.ts';
+import { ssm as sharedSsm } from './shared-clients.ts';
 
 export type SecretsManagerRef = Extract<SecretRef, { secretsManager: unknown }>;
 export type SsmRef = Extract<SecretRef, { ssm: unknown }>;
 
 /** Options of {@link createAwsSecretProviders}. */
 export interface AwsSecretProviderOptions {
-  /** Default: the process-wide client from `clients.ts`. */
+  /**
+   * Default: the process-wide client (`secrets-manager-client.ts`), loaded with the Secrets Manager SDK on the
+   * first secretsManager ref: a config whose secrets are all in SSM never loads it.
+   */
   secretsManager?: () => SecretsManagerClient;
   ssm?: () => SSMClient;
   /** How long a fetched value is reused; default 5 minutes (rotation is picked up within that). */
@@ -41,7 +43,6 @@ const NOT_FOUND = new Set(['ResourceNotFoundException', 'ParameterNotFound']);
  * Errors name the ref and the AWS error name, never a value or an AWS message.
  */
 export function createAwsSecretProviders(options: AwsSecretProviderOptions = {}): AwsSecretProviders {
-  const getSm = options.secretsManager ?? sharedSecretsManager;
   const getSsm = options.ssm ?? sharedSsm;
   const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
   const now = options.now ?? Date.now;
@@ -68,9 +69,10 @@ export function createAwsSecretProviders(options: AwsSecretProviderOptions = {})
     async secretsManager(ref) {
       const { id, key } = ref.secretsManager;
       const whole = await cached(`secretsManager:${id}`, async () => {
+        const sm = await import('./secrets-manager-client.ts');
         let out: unknown;
         try {
-          out = await getSm().send(new GetSecretValueCommand({ SecretId: id }));
+          out = await sm.getSecretValue((options.secretsManager ?? sm.secretsManager)(), id);
         } catch (cause) {
           throw failure({ secretsManager: { id } }, cause);
         }
@@ -121,7 +123,7 @@ function field(ref: SecretsManagerRef, whole: string, key: string): string {
 
 let defaults: AwsSecretProviders | undefined;
 
-/** The process-wide providers `resolveSecret` uses (clients from `clients.ts`, 5-minute cache). */
+/** The process-wide providers `resolveSecret` uses (the process-wide clients, 5-minute cache). */
 export function defaultAwsSecretProviders(): AwsSecretProviders {
   return (defaults ??= createAwsSecretProviders());
 }

@@ -10,6 +10,7 @@ import { jobFromStored } from '../delivery/job.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { mapLimit } from './map-limit.ts';
+import { sqs } from './sqs-client.ts';
 
 const SEND_BATCH_DOC = 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html';
 /**
@@ -200,6 +201,11 @@ export interface SqsJobQueue {
   send(jobs: DeliveryJob[]): Promise<SendJobsResult>;
   /** `JobSink`: resolves once SQS accepted every job, else throws {@link QueueSendError}. */
   enqueue(jobs: DeliveryJob[]): Promise<void>;
+}
+
+/** A queue on the process-wide SQS client (`sqs-client.ts`); the probe loads it with this module, on demand. */
+export function sharedSqsJobQueue(options: Omit<SqsJobQueueOptions, 'client'>): SqsJobQueue {
+  return createSqsJobQueue({ ...options, client: sqs() });
 }
 
 export function createSqsJobQueue(options: SqsJobQueueOptions): SqsJobQueue {

@@ -1,5 +1,7 @@
-import { dynamo, sqs } from './clients.ts';
-import { baseDeps, memoDeps, type BaseDeps } from './deps.ts';
+import { dynamo } from './shared-clients.ts';
+import { sqs } from './sqs-client.ts';
+import { baseDeps } from './base-deps.ts';
+import { memoDeps, type BaseDeps } from './deps.ts';
 import { DynamoLedger } from './dynamo-ledger.ts';
 import { createSqsJobQueue, type SqsJobQueue } from './sqs-jobs.ts';
 
