@@ -125,7 +125,7 @@ export function checkReceivers(receivers: ReadonlyArray<{ name: string }>, routi
 /** What {@link completeSections} reads of a parsed config. */
 interface ParsedSections<R> {
   targets: Target[];
-  checks: unknown[];
+  checks: Array<{ name: string }>;
   receiver?: unknown;
   receivers: R[];
   routing?: RoutingConfig | undefined;
@@ -145,6 +145,13 @@ export function completeSections<R extends { name: string }>(c: ParsedSections<R
   if (c.targets.length === 0 && c.checks.length === 0 && !c.receiver) {
     ctx.issues.push({ code: 'custom', path: ['targets'], message: 'configure at least one target, a check, or the receiver', input: c.targets });
   }
+  // A check's alerts are keyed by its name as a metrics target's are by its: sharing one would mix their alerts.
+  const targetNames = new Set(c.targets.map((t) => t.name));
+  c.checks.forEach((check, i) => {
+    if (targetNames.has(check.name)) {
+      ctx.issues.push({ code: 'custom', path: ['checks', i, 'name'], message: 'a target has this name too: give the check its own', input: check.name });
+    }
+  });
   const targets = c.targets.map((t) => withPromqlDefaults(t, c.metricNames, c.selectors));
   return { targets, receivers, routing };
 }

@@ -106,6 +106,11 @@ describe('Config with checks', () => {
     const r = Config.safeParse({ checks: [{ name: 'a', url: 'https://x.test/' }, { name: 'a', url: 'https://y.test/' }] });
     expect(issues(r)).toContain('checks.1.name: duplicate check name a');
   });
+
+  it('a check named like a target is refused: their alerts would share one key', () => {
+    const r = Config.safeParse({ targets: [{ name: 'app-0', url: 'http://app-0:4000/metrics' }], checks: [{ name: 'app-0', url: 'https://x.test/' }] });
+    expect(issues(r)).toContain('checks.0.name: a target has this name too: give the check its own');
+  });
 });
 
 describe('README example', () => {
