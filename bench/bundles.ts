@@ -38,8 +38,11 @@ export interface BundleBenchResult {
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = 15;
-/** Size targets in KB (probe scrapes, parses and evaluates; the others only route and send). */
-const TARGET_KB: Record<string, number> = { probe: 1024, 'alertmanager-webhook': 700, dispatch: 700 };
+/**
+ * Size targets in KB (probe scrapes, parses and evaluates; the others only route and send): the issue's rule, probe
+ * at most 1 MB and every other function at most 700 KB, so sampler-logs, which came later, has the same target.
+ */
+const TARGET_KB: Record<string, number> = { probe: 1024, 'alertmanager-webhook': 700, dispatch: 700, 'sampler-logs': 700 };
 const MAX_PROCESS_RATIO = 3;
 
 /** Options serverless-esbuild consumes itself and removes before calling esbuild (its dist/bundle.js list). */
