@@ -1,12 +1,9 @@
 import { parseSamplerMemo, type SamplerMemo } from '../../core/sampler/index.ts';
 import type { SamplerMemoStore } from '../../runtime/sampler-ingest.ts';
 import { dynamo } from './shared-clients.ts';
-import { sqs } from './sqs-client.ts';
-import { baseDeps } from './base-deps.ts';
-import { memoDeps, type BaseDeps } from './deps.ts';
-import { DynamoLedger } from './dynamo-ledger.ts';
+import { memoDeps } from './deps.ts';
 import { DynamoStateStore } from './dynamo-state-store.ts';
-import { createSqsJobQueue, type SqsJobQueue } from './sqs-jobs.ts';
+import { externalAlertDeps, type ExternalAlertDeps } from './webhook-deps.ts';
 
 /** The sampler memo's item (and its chunks, `state#sampler#chunk#…`): the role may touch nothing else under `state#`. */
 export const SAMPLER_STATE_KEY = 'state#sampler';
@@ -15,21 +12,17 @@ export const SAMPLER_STATE_KEY = 'state#sampler';
 const MEMO_UPDATE_ATTEMPTS = 6;
 
 /** What the sampler-logs function uses: the shared deps, the ledger (batch keys), the SQS queue and its memo. */
-export interface SamplerLogsDeps extends BaseDeps {
-  ledger: DynamoLedger;
-  queue: SqsJobQueue;
+export interface SamplerLogsDeps extends ExternalAlertDeps {
   /** A fresh store per invocation (DynamoStateStore tracks the version it loaded). */
   memoStore(): SamplerMemoStore;
 }
 
 /** The sampler-logs composition root, memoised per cold start. */
 export const samplerLogsDeps: () => Promise<SamplerLogsDeps> = memoDeps(async () => {
-  const base = await baseDeps();
-  const { env, now, logger } = base;
+  const base = await externalAlertDeps();
+  const { env, now } = base;
   return {
     ...base,
-    ledger: new DynamoLedger({ client: dynamo(), tableName: env.TABLE_NAME, now }),
-    queue: createSqsJobQueue({ client: sqs(), queueUrl: env.QUEUE_URL, logger }),
     memoStore: () => {
       const store = new DynamoStateStore<SamplerMemo>({ client: dynamo(), tableName: env.TABLE_NAME, key: SAMPLER_STATE_KEY, now, parse: parseSamplerMemo });
       return {
