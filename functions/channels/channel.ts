@@ -37,3 +37,14 @@ export interface ChannelDeps {
   /** Where the local `console` channel writes (stdout by default). */
   out?: { write(text: string): unknown };
 }
+
+/** A vendor call's timeout when the channel's config sets none. */
+export const DEFAULT_CHANNEL_TIMEOUT_MS = 10_000;
+
+/**
+ * The timeout of one vendor call: the channel's own (default {@link DEFAULT_CHANNEL_TIMEOUT_MS}) within what is left
+ * of the attempt's budget, and never 0, which axios reads as "wait forever".
+ */
+export function callTimeout(configured: number | undefined, ctx: Pick<SendContext, 'timeoutMs'>): number {
+  return Math.max(1, Math.min(configured ?? DEFAULT_CHANNEL_TIMEOUT_MS, ctx.timeoutMs));
+}

@@ -5,6 +5,7 @@ import { truncate, truncateList, type Limit } from '../core/render/truncate.ts';
 import { ConfigError } from '../platform/errors.ts';
 import { Secret } from '../platform/secrets.ts';
 import type { Channel, ChannelDeps, SendReceipt } from './channel.ts';
+import { callTimeout } from './channel.ts';
 
 /** Discord execute-webhook channel. The webhook token lives in the URL path, so the whole URL is a Secret. */
 export const DiscordConfig = z
@@ -189,8 +190,7 @@ export async function createDiscordChannel(name: string, config: DiscordConfig, 
           url,
           headers: { 'Content-Type': 'application/json' },
           body: buildDiscordPayload(notification, config),
-          // Never 0: axios reads a zero timeout as "wait forever".
-          timeoutMs: Math.max(1, Math.min(config.timeoutMs ?? 10_000, ctx.timeoutMs)),
+          timeoutMs: callTimeout(config.timeoutMs, ctx),
           maxResponseBytes: 64 * 1024,
           signal: ctx.signal,
         },

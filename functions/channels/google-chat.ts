@@ -6,6 +6,7 @@ import { truncate, type Limit } from '../core/render/truncate.ts';
 import { ConfigError } from '../platform/errors.ts';
 import { Secret } from '../platform/secrets.ts';
 import type { Channel, ChannelDeps, SendReceipt } from './channel.ts';
+import { callTimeout } from './channel.ts';
 
 /** Google Chat incoming webhook. The space id, `key` and `token` are all in the URL, so the whole URL is a Secret. */
 export const GoogleChatConfig = z
@@ -157,8 +158,7 @@ export async function createGoogleChatChannel(name: string, config: GoogleChatCo
           url,
           headers: { 'Content-Type': 'application/json; charset=UTF-8' },
           body: buildGoogleChatPayload(notification, config),
-          // Never 0: axios reads a zero timeout as "wait forever".
-          timeoutMs: Math.max(1, Math.min(config.timeoutMs ?? 10_000, ctx.timeoutMs)),
+          timeoutMs: callTimeout(config.timeoutMs, ctx),
           maxResponseBytes: 64 * 1024,
           signal: ctx.signal,
         },

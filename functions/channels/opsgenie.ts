@@ -5,6 +5,7 @@ import { truncate, truncateList } from '../core/render/truncate.ts';
 import type { Limit } from '../core/render/truncate.ts';
 import { Secret } from '../platform/secrets.ts';
 import type { Channel, ChannelDeps, SendContext } from './channel.ts';
+import { callTimeout } from './channel.ts';
 
 const Priority = z.enum(['P1', 'P2', 'P3', 'P4', 'P5']);
 const DEFAULT_PRIORITY = { critical: 'P1', warning: 'P3', info: 'P5' } as const;
@@ -44,7 +45,6 @@ export const LIMITS = {
 } as const satisfies Record<string, Limit>;
 
 const BASE_URLS = { us: 'https://api.opsgenie.com', eu: 'https://api.eu.opsgenie.com' } as const;
-const DEFAULT_TIMEOUT_MS = 10_000;
 const SOURCE = 'pooler-watch';
 
 /** One Alert API call: create (`/v2/alerts`) or close by alias. */
@@ -151,7 +151,7 @@ export async function createOpsgenieChannel(name: string, config: OpsgenieConfig
           url: `${base}${req.path}`,
           headers: { authorization, 'content-type': 'application/json' },
           body: req.body,
-          timeoutMs: Math.max(1, Math.min(config.timeoutMs ?? DEFAULT_TIMEOUT_MS, ctx.timeoutMs)),
+          timeoutMs: callTimeout(config.timeoutMs, ctx),
           signal: ctx.signal,
           maxResponseBytes: 64 * 1024,
         });

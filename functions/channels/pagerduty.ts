@@ -5,6 +5,7 @@ import type { Severity } from '../core/types.ts';
 import { truncate, truncateList } from '../core/render/truncate.ts';
 import type { Limit } from '../core/render/truncate.ts';
 import type { Channel, ChannelDeps, SendContext } from './channel.ts';
+import { callTimeout } from './channel.ts';
 
 /** PagerDuty Events API v2 receiver. The integration (routing) key travels in the body, never in a URL. */
 export const PagerDutyConfig = z
@@ -31,7 +32,6 @@ export const LIMITS = {
 } as const satisfies Record<string, Limit>;
 
 const BASE_URLS = { us: 'https://events.pagerduty.com', eu: 'https://events.eu.pagerduty.com' } as const;
-const DEFAULT_TIMEOUT_MS = 10_000;
 /** Our own cap (not PagerDuty's) on one free-text detail when the event must shrink to fit LIMITS.event. */
 const SHRUNK_DETAIL: Limit = { max: 1024, unit: 'chars', doc: LIMITS.event.doc };
 
@@ -163,7 +163,7 @@ export async function createPagerDutyChannel(name: string, config: PagerDutyConf
           url,
           headers: { 'content-type': 'application/json' },
           body: event,
-          timeoutMs: Math.max(1, Math.min(config.timeoutMs ?? DEFAULT_TIMEOUT_MS, ctx.timeoutMs)),
+          timeoutMs: callTimeout(config.timeoutMs, ctx),
           signal: ctx.signal,
           maxResponseBytes: 64 * 1024,
         });

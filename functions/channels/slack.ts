@@ -6,6 +6,7 @@ import type { HttpRequest, HttpResponse } from '../platform/http.ts';
 import { parseRetryAfter } from '../platform/http-status.ts';
 import { Secret } from '../platform/secrets.ts';
 import type { Channel, ChannelDeps, SendContext, SendReceipt } from './channel.ts';
+import { callTimeout } from './channel.ts';
 import { buildSlackBlocks, slackFallbackText, type SlackBlock } from './slack-blocks.ts';
 
 /** The documented Slack limits `buildSlackPayload` enforces (defined next to the Block Kit builder). */
@@ -54,7 +55,6 @@ export function buildSlackPayload(n: Notification, target: { channel?: string; t
   };
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
 /** Web API error codes worth retrying; every other code (invalid_auth, channel_not_found, invalid_blocks…) fails. */
 const RETRYABLE_CODES = new Set(['ratelimited', 'rate_limited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
@@ -84,7 +84,7 @@ export async function createSlackChannel(name: string, config: SlackConfig, deps
         url,
         headers,
         body,
-        timeoutMs: Math.min(config.timeoutMs ?? DEFAULT_TIMEOUT_MS, ctx.timeoutMs),
+        timeoutMs: callTimeout(config.timeoutMs, ctx),
         signal: ctx.signal,
         maxResponseBytes: 64 * 1024,
       },

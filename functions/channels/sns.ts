@@ -7,6 +7,7 @@ import type { Limit } from '../core/render/truncate.ts';
 import { ChannelError } from '../platform/errors.ts';
 import { classifyStatus, parseRetryAfter } from '../platform/http-status.ts';
 import type { Channel, ChannelDeps, SendContext } from './channel.ts';
+import { callTimeout, DEFAULT_CHANNEL_TIMEOUT_MS } from './channel.ts';
 
 /** Amazon SNS topic (email and SMS fan-out). Credentials come from the default AWS chain (the Lambda role). */
 export const SnsConfig = z
@@ -29,7 +30,6 @@ export const LIMITS = {
   message: { max: 262_144, unit: 'bytes', doc: 'https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html' },
 } as const satisfies Record<string, Limit>;
 
-const DEFAULT_TIMEOUT_MS = 10_000;
 const enc = (s: string) => Buffer.byteLength(s, 'utf8');
 const markTest = (text: string) => (text.startsWith('[TEST]') ? text : `[TEST] ${text}`);
 
@@ -153,14 +153,14 @@ export async function createSnsChannel(name: string, config: SnsConfig, deps: Ch
       ...(options.credentials ? { credentials: options.credentials } : {}),
       // Retries live in one place (the delivery layer), not also inside the SDK.
       maxAttempts: 1,
-      requestHandler: { connectionTimeout: 5_000, requestTimeout: config.timeoutMs ?? DEFAULT_TIMEOUT_MS, throwOnRequestTimeout: true },
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: config.timeoutMs ?? DEFAULT_CHANNEL_TIMEOUT_MS, throwOnRequestTimeout: true },
     });
   return {
     type: 'sns',
     name,
     async send(notification: Notification, ctx: SendContext) {
       const input = buildSnsPayload(notification, config.topicArn);
-      const budget = Math.max(1, Math.min(config.timeoutMs ?? DEFAULT_TIMEOUT_MS, ctx.timeoutMs));
+      const budget = callTimeout(config.timeoutMs, ctx);
       const abort = new AbortController();
       let timedOut = false;
       const timer = setTimeout(() => {

@@ -5,6 +5,7 @@ import { truncate, truncateList, type Limit } from '../core/render/truncate.ts';
 import { ChannelError } from '../platform/errors.ts';
 import { classifyStatus } from '../platform/http-status.ts';
 import type { Channel, ChannelDeps, SendContext } from './channel.ts';
+import { callTimeout } from './channel.ts';
 
 /**
  * Microsoft Teams through a Power Automate **Workflows** webhook ("When a Teams webhook request is received").
@@ -120,7 +121,7 @@ export async function createTeamsChannel(name: string, config: TeamsConfig, deps
     type: 'teams',
     name,
     async send(n: Notification, ctx: SendContext): Promise<void> {
-      const timeoutMs = Math.min(config.timeoutMs ?? 10_000, ctx.timeoutMs);
+      const timeoutMs = callTimeout(config.timeoutMs, ctx);
       // Workflows answer 202 Accepted (200 is fine too); the flow then runs asynchronously, so a card the flow
       // cannot post fails in the flow's run history, not here.
       const res = await deps.http({ channel: 'teams', url, body: buildTeamsPayload(n), timeoutMs, signal: ctx.signal, maxResponseBytes: 64 * 1024 }, deps.now);

@@ -5,6 +5,7 @@ import type { AlertItem, Notification } from '../core/render/types.ts';
 import { truncate, type Limit } from '../core/render/truncate.ts';
 import type { Secret } from '../platform/secrets.ts';
 import type { Channel, ChannelDeps } from './channel.ts';
+import { callTimeout } from './channel.ts';
 
 /** Headers we set ourselves; config may not override them (a receiver relies on them for idempotency and auth). */
 const RESERVED_HEADER = /^(content-type|content-length|user-agent|host|x-pooler-watch-.*)$/i;
@@ -143,8 +144,7 @@ export async function createWebhookChannel(name: string, config: WebhookConfig, 
           },
           // A string is sent as-is, so the signed bytes are exactly the bytes on the wire.
           body,
-          // Never 0: axios reads a zero timeout as "wait forever".
-          timeoutMs: Math.max(1, Math.min(config.timeoutMs ?? 10_000, ctx.timeoutMs)),
+          timeoutMs: callTimeout(config.timeoutMs, ctx),
           maxResponseBytes: 64 * 1024,
           signal: ctx.signal,
         },
