@@ -1,26 +1,20 @@
 import type { Finding } from '../types.ts';
 import type { History } from '../history/index.ts';
-import { appMatch, finding, fmtSec, MINUTE, round } from './common.ts';
+import { appMatch, finding, MINUTE, round } from './common.ts';
 import { HINTS } from './hints.ts';
-import { quantileQuery, sumRateQuery } from './promql.ts';
+import { p95Above } from './p95.ts';
+import { sumRateQuery } from './promql.ts';
 import type { EvalContext } from './types.ts';
 
 /** `db-queue-p95`: Ecto pool queue time p95 — requests waiting for a DB connection. */
-export function dbQueueP95(history: History, ctx: EvalContext, pod: string): Finding[] {
-  const t = ctx.thresholds;
-  const p95 = history.histogramQuantile(0.95, pod, ctx.names.repoQueueTime, t.rateWindowMinutes * MINUTE, ctx.now, undefined, appMatch(history, ctx, pod));
-  if (!Number.isFinite(p95) || p95 < t.dbQueueP95Seconds) return [];
-  return [
-    finding(ctx, pod, {
-      rule: 'db-queue-p95',
-      severity: 'warning',
-      summary: `DB queue time p95 ${fmtSec(p95)} over ${t.rateWindowMinutes} min`,
-      evidence: { p95Seconds: round(p95) },
-      hint: HINTS.db,
-      promql: quantileQuery(ctx, pod, ctx.names.repoQueueTime, t.rateWindowMinutes, ['pod']),
-    }),
-  ];
-}
+export const dbQueueP95 = p95Above({
+  rule: 'db-queue-p95',
+  what: 'DB queue time',
+  metric: 'repoQueueTime',
+  threshold: 'dbQueueP95Seconds',
+  hint: HINTS.db,
+  by: ['pod'],
+});
 
 /** `db-unknown-source` (info): queries without a safe source, which hide hot queries from attribution. */
 export function dbUnknownSource(history: History, ctx: EvalContext, pod: string): Finding[] {

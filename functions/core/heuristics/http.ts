@@ -1,8 +1,9 @@
 import type { Finding } from '../types.ts';
 import type { History } from '../history/index.ts';
-import { appMatch, finding, fmtPct, fmtSec, MINUTE, round } from './common.ts';
+import { appMatch, finding, fmtPct, MINUTE, round } from './common.ts';
 import { HINTS } from './hints.ts';
-import { quantileQuery, sumRateQuery } from './promql.ts';
+import { p95Above } from './p95.ts';
+import { sumRateQuery } from './promql.ts';
 import type { EvalContext } from './types.ts';
 
 /** `http-5xx-ratio`: share of 5xx responses over the rate window, once there is enough traffic to mean anything. */
@@ -27,18 +28,11 @@ export function http5xxRatio(history: History, ctx: EvalContext, pod: string): F
 }
 
 /** `http-latency-p95`: request duration p95 over the rate window. */
-export function httpLatencyP95(history: History, ctx: EvalContext, pod: string): Finding[] {
-  const t = ctx.thresholds;
-  const p95 = history.histogramQuantile(0.95, pod, ctx.names.httpDuration, t.rateWindowMinutes * MINUTE, ctx.now, undefined, appMatch(history, ctx, pod));
-  if (!Number.isFinite(p95) || p95 < t.httpLatencyP95Seconds) return [];
-  return [
-    finding(ctx, pod, {
-      rule: 'http-latency-p95',
-      severity: 'warning',
-      summary: `HTTP request latency p95 ${fmtSec(p95)} over ${t.rateWindowMinutes} min`,
-      evidence: { p95Seconds: round(p95) },
-      hint: HINTS.http,
-      promql: quantileQuery(ctx, pod, ctx.names.httpDuration, t.rateWindowMinutes, []),
-    }),
-  ];
-}
+export const httpLatencyP95 = p95Above({
+  rule: 'http-latency-p95',
+  what: 'HTTP request latency',
+  metric: 'httpDuration',
+  threshold: 'httpLatencyP95Seconds',
+  hint: HINTS.http,
+  by: [],
+});
