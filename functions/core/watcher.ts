@@ -77,7 +77,6 @@ export class Watcher {
       this.#memo,
     );
     this.#memo = memo;
-    for (const failure of input.scrapeFailures) evaluatedPods.add(failure.pod);
     // A target that scraped fine has no scrape-failed finding, which is what resolves its earlier one.
     for (const snapshot of input.snapshots) evaluatedPods.add(snapshot.target);
     for (const name of input.checks?.evaluated ?? []) evaluatedPods.add(name);

@@ -26,8 +26,8 @@ const scrapedName = (s: Scrape): string => (s.ok ? s.snapshot.target : s.finding
 /**
  * The built-in Codex Pooler checks as a CheckRunner: expected families and the scrape's cost trends read the
  * round's scrapes; metrics auth sends one unauthenticated GET per `kind: metrics` target that has a token
- * (without a token the scrape itself was that request). A target absent from the round is not evaluated, so its
- * alerts stay as they are. Holds the scrape-cost window between rounds: build one runner per process.
+ * (without a token the scrape itself was that request). A target absent from the round, or whose scrape failed, is
+ * not evaluated, so its alerts stay as they are. Holds the scrape-cost window between rounds: build one runner per process.
  * Tokens are only checked for presence, so `config.targets.map((target) => ({ target }))` will do as `targets`.
  */
 export function createBuiltinCheckRunner(targets: ResolvedTarget[], config: BuiltinChecksConfig, deps: BuiltinCheckDeps = {}): CheckRunner {
@@ -45,10 +45,6 @@ export function createBuiltinCheckRunner(targets: ResolvedTarget[], config: Buil
     };
 
     if (scrape.ok) {
-      metrics.push(
-        { check: target.name, name: 'ScrapeDuration', value: scrape.durationMs, unit: 'Milliseconds' },
-        { check: target.name, name: 'ExpositionBytes', value: scrape.bytes, unit: 'Bytes' },
-      );
       if (cfg.scrapeTrends.enabled) {
         costs.add(target.name, round.ts, scrape.durationMs, scrape.bytes);
         findings.push(
@@ -69,12 +65,14 @@ export function createBuiltinCheckRunner(targets: ResolvedTarget[], config: Buil
       }
     }
 
+    let authJudged = false;
     const mode = cfg.metricsAuth.targets[target.name] ?? cfg.metricsAuth.mode;
     // Whether a token is configured is all these checks need of it: the value is never read here.
     const hasToken = token !== undefined || target.token !== undefined;
     if (target.kind === 'metrics' && mode !== 'off') {
       const result = await authResult(target, hasToken, scrape, round);
       if (result) {
+        authJudged = true;
         const verdict = authVerdict(result);
         if (verdict !== 'unknown') metrics.push({ check: target.name, name: 'MetricsAuthOpen', value: verdict === 'open' ? 1 : 0, unit: 'Count' });
         if (mode === 'expect-protected') {
@@ -82,7 +80,8 @@ export function createBuiltinCheckRunner(targets: ResolvedTarget[], config: Buil
         }
       }
     }
-    return { findings, evaluated: [target.name], metrics };
+    // A failed scrape judged nothing (unless a tokenless 401 answered the auth question): the target's alerts stay.
+    return { findings, evaluated: scrape.ok || authJudged ? [target.name] : [], metrics };
   };
 
   /**

@@ -77,7 +77,7 @@ describe('probe handler', () => {
 
     const data = metricData();
     const names = new Set(data.map((d) => d.MetricName));
-    for (const n of ['ProbeSuccess', 'ProbeLatencyMs', 'AlertsFiring']) expect(names).toContain(n);
+    for (const n of ['ProbeSuccess', 'ProbeLatencyMs', 'ScrapeBytes', 'AlertsFiring']) expect(names).toContain(n);
     const targetDims = data.filter((d) => d.MetricName === 'ProbeSuccess').map((d) => d.Dimensions?.find((x) => x.Name === 'Target')?.Value);
     expect(targetDims).toContain('prometheus');
     expect(targetDims).toContain('redacted');

@@ -102,6 +102,8 @@ function recordScrapes(metrics: MetricsPublisher, scrapes: Array<ScrapeOk | Scra
     const target = s.ok ? s.snapshot.target : s.finding.target;
     metrics.record('ProbeSuccess', s.ok ? 1 : 0, 'Count', { Stage: stage, Target: target });
     metrics.record('ProbeLatencyMs', s.durationMs, 'Milliseconds', { Stage: stage, Target: target });
+    // The exposition's size, for the built-in checks' growth trend on a dashboard (cardinality explosions).
+    if (s.ok) metrics.record('ScrapeBytes', s.bytes, 'Bytes', { Stage: stage, Target: target });
   }
 }
 
