@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.ts';
-import { markerPattern, mergeSnapshots, nameCleaner, parseSamplerLine, samplerBatch, samplerFindings, type LineDefaults, type LineResult, type SamplerFinding, type SamplerMemo, type SamplerSnapshot } from '../core/sampler/index.ts';
+import { combineSnapshots, markerPattern, trimMemo, nameCleaner, parseSamplerLine, samplerBatch, samplerFindings, type LineDefaults, type LineResult, type SamplerFinding, type SamplerMemo, type SamplerSnapshot } from '../core/sampler/index.ts';
 import type { Sanitizer } from '../core/sanitize/index.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { ExternalBatch } from './plan-jobs.ts';
@@ -80,13 +80,13 @@ export async function ingestSnapshots(snapshots: readonly SamplerSnapshot[], dep
   const { config } = deps;
   const ctx = { cfg: config.samplerLogs, names: config.metricNames, selectors: config.selectors };
   if (deps.dryRun) {
-    result.findings = samplerFindings(mergeSnapshots(await deps.memo.load(), snapshots, config.samplerLogs.retention), snapshots, ctx);
+    result.findings = samplerFindings(combineSnapshots(await deps.memo.load(), snapshots), snapshots, ctx);
     return result;
   }
   await deps.memo.update((current) => {
-    const merged = mergeSnapshots(current, snapshots, config.samplerLogs.retention);
-    result.findings = samplerFindings(merged, snapshots, ctx);
-    return merged;
+    const combined = combineSnapshots(current, snapshots);
+    result.findings = samplerFindings(combined, snapshots, ctx);
+    return trimMemo(combined, config.samplerLogs.retention);
   });
   const sanitize = deps.sanitizer;
   for (const f of result.findings) {

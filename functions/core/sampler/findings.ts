@@ -35,13 +35,13 @@ type Draft = Omit<SamplerFinding, 'pod' | 'target' | 'role' | 'windowStart' | 's
 
 /**
  * The findings of `snapshots` (just ingested), each judged against its pod's history in `memo` up to its own time
- * (the memo must already hold them: see `mergeSnapshots`). Pure and order-independent: the same snapshots give
+ * (the memo must already hold them: see `combineSnapshots`). Pure and order-independent: the same snapshots give
  * the same findings whichever file or batch they came in. One finding per (rule, pod, window): the latest.
  */
 export function samplerFindings(memo: SamplerMemo, snapshots: readonly SamplerSnapshot[], ctx: SamplerContext): SamplerFinding[] {
   const best = new Map<string, SamplerFinding>();
   for (const s of snapshots) {
-    const history = historyAt(memo, s);
+    const history = historyAt(memo, s, ctx.cfg.retention);
     const drafts = [threshold(s, ctx.cfg), nearLimit(s, ctx.cfg), queueGrowth(history, ctx.cfg), repeated(history, ctx.cfg)];
     for (const d of drafts) {
       if (!d) continue;

@@ -16,7 +16,6 @@ export interface SamplerMemo {
   pods: Record<string, PodSamplerMemo>;
 }
 
-export const emptySamplerMemo = (): SamplerMemo => ({ version: 1, pods: {} });
 
 /**
  * Entries kept per top list in the memo: history only feeds queue growth and repeats (a finding's evidence comes
@@ -43,21 +42,37 @@ function slim(s: SamplerSnapshot): SamplerSnapshot {
 }
 
 /**
- * The memo with `snapshots` merged in: per pod, sorted by time, one per timestamp (a snapshot seen again replaces
- * itself), only those within `retentionMs` of the pod's newest, at most {@link MEMO_SNAPSHOTS_PER_POD}. Time is the
- * logs' own, never the wall clock, so replaying an old file behaves like the live run did.
+ * The memo with `snapshots` merged in, nothing dropped yet: per pod, sorted by time, one per timestamp (a snapshot
+ * seen again replaces itself). Judge a batch against this, then store {@link trimMemo} of it: trimming first cost
+ * the early snapshots of a long batch their history.
  */
-export function mergeSnapshots(memo: SamplerMemo | undefined, snapshots: readonly SamplerSnapshot[], retentionMs: number): SamplerMemo {
+export function combineSnapshots(memo: SamplerMemo | undefined, snapshots: readonly SamplerSnapshot[]): SamplerMemo {
   const pods: Record<string, PodSamplerMemo> = { ...(memo?.pods ?? {}) };
   const byPod = new Map<string, SamplerSnapshot[]>();
-  for (const s of snapshots) byPod.set(s.pod, [...(byPod.get(s.pod) ?? []), s]);
+  for (const s of snapshots) {
+    const list = byPod.get(s.pod);
+    if (list) list.push(s);
+    else byPod.set(s.pod, [s]);
+  }
   for (const [pod, fresh] of byPod) {
     const byTs = new Map<number, SamplerSnapshot>();
     for (const s of pods[pod]?.snapshots ?? []) byTs.set(s.ts, s);
     for (const s of fresh) byTs.set(s.ts, slim(s));
-    const sorted = [...byTs.values()].sort((a, b) => a.ts - b.ts);
-    const newest = sorted[sorted.length - 1]!.ts;
-    pods[pod] = { snapshots: sorted.filter((s) => s.ts > newest - retentionMs).slice(-MEMO_SNAPSHOTS_PER_POD) };
+    pods[pod] = { snapshots: [...byTs.values()].sort((a, b) => a.ts - b.ts) };
+  }
+  return { version: 1, pods };
+}
+
+/**
+ * What is kept between ingests: per pod only the snapshots within `retentionMs` of its newest, at most
+ * {@link MEMO_SNAPSHOTS_PER_POD}; at most {@link MEMO_PODS} pods. Time is the logs' own, never the wall clock, so
+ * replaying an old file behaves like the live run did.
+ */
+export function trimMemo(memo: SamplerMemo, retentionMs: number): SamplerMemo {
+  const pods: Record<string, PodSamplerMemo> = {};
+  for (const [pod, { snapshots }] of Object.entries(memo.pods)) {
+    const newest = snapshots.at(-1)?.ts;
+    if (newest !== undefined) pods[pod] = { snapshots: snapshots.filter((s) => s.ts > newest - retentionMs).slice(-MEMO_SNAPSHOTS_PER_POD) };
   }
   const names = Object.keys(pods);
   if (names.length > MEMO_PODS) {
@@ -67,8 +82,17 @@ export function mergeSnapshots(memo: SamplerMemo | undefined, snapshots: readonl
   return { version: 1, pods };
 }
 
-/** The pod's snapshots up to and including `s` (itself included even if the memo's retention dropped it). */
-export function historyAt(memo: SamplerMemo, s: SamplerSnapshot): SamplerSnapshot[] {
-  const earlier = (memo.pods[s.pod]?.snapshots ?? []).filter((x) => x.ts < s.ts);
-  return [...earlier, s];
+/** {@link combineSnapshots} then {@link trimMemo}: the memo to store after ingesting `snapshots`. */
+export function mergeSnapshots(memo: SamplerMemo | undefined, snapshots: readonly SamplerSnapshot[], retentionMs: number): SamplerMemo {
+  return trimMemo(combineSnapshots(memo, snapshots), retentionMs);
+}
+
+/**
+ * The pod's history as the memo would have held it when `s` was read: its snapshots before `s` within
+ * `retentionMs`, at most {@link MEMO_SNAPSHOTS_PER_POD} in all with `s` itself. So a snapshot is judged the same
+ * whether it came alone or in a long batch.
+ */
+export function historyAt(memo: SamplerMemo, s: SamplerSnapshot, retentionMs: number): SamplerSnapshot[] {
+  const earlier = (memo.pods[s.pod]?.snapshots ?? []).filter((x) => x.ts < s.ts && x.ts > s.ts - retentionMs);
+  return [...earlier.slice(-(MEMO_SNAPSHOTS_PER_POD - 1)), s];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MEMO_SNAPSHOTS_PER_POD, MEMO_TOP_ENTRIES, mergeSnapshots, samplerBatch, samplerBatchKey, samplerFindings, type SamplerFinding, type SamplerSnapshot } from '../../../functions/core/sampler/index.ts';
+import { MEMO_SNAPSHOTS_PER_POD, MEMO_TOP_ENTRIES, combineSnapshots, mergeSnapshots, samplerBatch, samplerBatchKey, samplerFindings, type SamplerFinding, type SamplerSnapshot } from '../../../functions/core/sampler/index.ts';
 import { createSanitizer } from '../../../functions/core/sanitize/index.ts';
 import { MiB, SCHEDULER, WORKER, ctx, fixture, snapshotsOf } from './helpers.ts';
 
@@ -7,7 +7,7 @@ const HOUR = 3_600_000;
 
 function judge(snaps: SamplerSnapshot[], over: Parameters<typeof ctx>[0] = {}): SamplerFinding[] {
   const c = ctx(over);
-  return samplerFindings(mergeSnapshots(undefined, snaps, c.cfg.retention), snaps, c);
+  return samplerFindings(combineSnapshots(undefined, snaps), snaps, c);
 }
 
 const rules = (fs: SamplerFinding[]) => fs.map((f) => `${f.pod} ${f.rule} ${f.severity}`);
@@ -65,6 +65,21 @@ describe('sampler findings: windows, order and idempotence', () => {
     }
     // Batches may each report a (rule, pod, window) they touch; the keys are what notifies, and they match.
     expect(new Set(split.map((f) => samplerBatchKey(f)))).toEqual(new Set(whole.map((f) => samplerBatchKey(f))));
+  });
+
+  it('a batch longer than the memo keeps (2 h, one a minute) judges each snapshot as if it came alone', () => {
+    const c = ctx();
+    const base = snapshotsOf(fixture('worker-oom.log'))[0]!;
+    const long = Array.from({ length: 120 }, (_, i) => ({ ...base, ts: base.ts + i * 60_000 }));
+    let memo = mergeSnapshots(undefined, [], c.cfg.retention);
+    const oneByOne = new Set<string>();
+    for (const s1 of long) {
+      for (const f of samplerFindings(combineSnapshots(memo, [s1]), [s1], c)) oneByOne.add(samplerBatchKey(f));
+      memo = mergeSnapshots(memo, [s1], c.cfg.retention);
+    }
+    const batch = new Set(judge(long).map((f) => samplerBatchKey(f)));
+    expect(batch.size).toBeGreaterThan(8); // a repeat window every 15 minutes for 2 hours
+    expect(batch).toEqual(oneByOne);
   });
 
   it('merging is idempotent: the same snapshots twice leave the same memo', () => {
