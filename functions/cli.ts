@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { Config, Duration, Target } from './config/schema.ts';
 import { loadConfig, formatIssues } from './config/load.ts';
+import { withPromqlDefaults } from './config/promql-source.ts';
 import { AppError, ConfigError, ValidationError } from './platform/errors.ts';
 import { createLogger } from './platform/logger.ts';
 import { runParse } from './cli/parse-command.ts';
@@ -78,7 +79,9 @@ async function configFromFlags(values: Record<string, unknown>, extra: Record<st
   if (base) {
     const interval = extra.interval === undefined ? undefined : Duration.safeParse(extra.interval);
     if (interval && !interval.success) throw new UsageError(`--interval: ${formatIssues(interval.error)}`);
-    return { ...base, ...(interval ? { interval: interval.data } : {}), targets: [parsedTarget.data] };
+    // Default queries are written out at config parse time; a swapped-in target gets them from this config's names.
+    const swapped = withPromqlDefaults(parsedTarget.data, base.metricNames, base.selectors);
+    return { ...base, ...(interval ? { interval: interval.data } : {}), targets: [swapped] };
   }
   const parsed = Config.safeParse({ ...extra, targets: [target] });
   if (!parsed.success) throw new UsageError(formatIssues(parsed.error));
