@@ -3,6 +3,7 @@ import axios from 'axios';
 import { ACCEPT_HEADER, formatFromContentType } from '../core/exposition/index.ts';
 import type { AuthProbeResult } from '../core/probes/codex-checks.ts';
 import { watchConnects } from './connect-watch.ts';
+import { errorCode } from './scrape-http.ts';
 
 /** Enough of the body to tell an exposition from an error page; the rest is never downloaded. */
 const SNIFF_BYTES = 256;
@@ -61,7 +62,7 @@ export async function probeMetricsAuth(url: string, opts: AuthProbeOptions): Pro
   } catch (err) {
     if (timedOut) return { kind: 'error', error: 'timeout' };
     if (ctl.signal.aborted) return { kind: 'error', error: 'aborted' };
-    return { kind: 'error', error: errorCode(err) ?? 'request-failed' };
+    return { kind: 'error', error: errorCode(err, ['ERR_CANCELED']) ?? 'request-failed' };
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onCallerAbort);
@@ -94,13 +95,3 @@ async function sniff(stream: Readable): Promise<string> {
   return Buffer.concat(chunks).subarray(0, SNIFF_BYTES).toString('utf8');
 }
 
-/** A Node/axios error code (ECONNREFUSED…), shape-checked so nothing else can pass for one. */
-function errorCode(err: unknown): string | undefined {
-  let e: unknown = err;
-  for (let i = 0; i < 3 && e instanceof Error; i++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,63}$/.test(code) && code !== 'ERR_CANCELED') return code;
-    e = e.cause;
-  }
-  return undefined;
-}

@@ -93,12 +93,16 @@ export function classifyError(err: unknown, why: AbortWhy | undefined, target: T
   return { reason: 'down', detail, ...(code ? { extra: { code } } : {}) };
 }
 
-// Error codes only, never messages: axios and TLS messages can embed URLs and hosts we did not vet.
-function errorCode(err: unknown): string | undefined {
+/**
+ * A Node/axios error code (ECONNREFUSED…) from `err` or its causes, shape-checked so that nothing else can pass for
+ * one into a finding: codes only, never messages, which can embed URLs and hosts we did not vet. `skip`: codes that
+ * say nothing about the failure itself (axios' wrappers).
+ */
+export function errorCode(err: unknown, skip: readonly string[] = ['ERR_BAD_RESPONSE', 'ERR_CANCELED']): string | undefined {
   let e: unknown = err;
   for (let i = 0; i < 3 && e instanceof Error; i++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'ERR_BAD_RESPONSE' && code !== 'ERR_CANCELED') return code.slice(0, 64);
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,63}$/.test(code) && !skip.includes(code)) return code;
     e = e.cause;
   }
   return undefined;
