@@ -51,31 +51,30 @@ export async function queryPromqlTarget(target: Target, opts: ScrapeOptions = {}
     sizes[i] = n;
     if (total() > target.maxBytes) budget.abort('too-large');
   };
-  let status: number | undefined;
   try {
-    const ctx: QueryContext = { target, opts, ts, auth: authHeaders(target, opts), budget, onStatus: (s) => (status = s) };
+    const ctx: QueryContext = { target, opts, ts, auth: authHeaders(target, opts), budget };
     const outcomes = await Promise.all(queries.map((q, i) => runQuery(ctx, q, (n) => onBytes(i, n))));
     const failures = outcomes.flatMap((o, i) => (o.ok ? [] : [{ i, failure: o.failure }]));
     const bytes = total();
     if (failures.length > 0) {
       const { i, failure } = failures[0]!;
       const of = failures.length > 1 ? ` (${failures.length} of ${queries.length} queries failed)` : '';
-      return failed(target, opts, { ...failure, detail: `query ${i + 1}: ${failure.detail}${of}`, extra: { ...failure.extra, query: truncate(queries[i]!, 200) } }, { durationMs: budget.elapsed(), bytes, status });
+      return failed(target, opts, { ...failure, detail: `query ${i + 1}: ${failure.detail}${of}`, extra: { ...failure.extra, query: truncate(queries[i]!, 200) } }, { durationMs: budget.elapsed(), bytes });
     }
     const samples = outcomes.flatMap((o) => (o.ok ? o.samples : []));
     if (samples.length > MAX_PROMQL_SERIES) {
-      return failed(target, opts, { reason: 'too-large', detail: `the queries returned ${samples.length} series, more than ${MAX_PROMQL_SERIES}` }, { durationMs: budget.elapsed(), bytes, status });
+      return failed(target, opts, { reason: 'too-large', detail: `the queries returned ${samples.length} series, more than ${MAX_PROMQL_SERIES}` }, { durationMs: budget.elapsed(), bytes });
     }
     const families = samplesToFamilies(samples);
     const snapshot: Snapshot = { ts, target: target.name, kind: 'federate', families };
     // A federate-like exposition of what was read, so `record` and `replay` work for this kind too.
     const text = serializeExposition(families, 'text');
-    return { ok: true, snapshot, text, durationMs: budget.elapsed(), bytes, status: status ?? 200, format: 'text' };
+    return { ok: true, snapshot, text, durationMs: budget.elapsed(), bytes, status: 200, format: 'text' };
   } catch (err) {
     const failure: Failure = err instanceof CredentialsUnavailable ? { reason: 'unauthorized', detail: `no AWS credentials for SigV4 (${err.message})`, hint: HINTS.sigv4 } : classifyError(err, budget.why(), target);
     // The scrape hints for these speak of pods and Services; here it is the Prometheus API that is unreachable.
     if (failure.reason === 'down' || failure.reason === 'timeout') failure.hint = HINTS.unreachable;
-    return failed(target, opts, failure, { durationMs: budget.elapsed(), bytes: total(), status });
+    return failed(target, opts, failure, { durationMs: budget.elapsed(), bytes: total() });
   } finally {
     budget.dispose();
   }
@@ -113,7 +112,6 @@ interface QueryContext {
   ts: number;
   auth: Record<string, string>;
   budget: RequestBudget;
-  onStatus: (s: number) => void;
 }
 
 async function runQuery(ctx: QueryContext, query: string, onBytes: (n: number) => void): Promise<QueryOutcome> {
@@ -140,30 +138,31 @@ async function runQuery(ctx: QueryContext, query: string, onBytes: (n: number) =
     httpsAgent: budget.agents.httpsAgent,
     proxy: false,
   });
-  ctx.onStatus(res.status);
-  const early = classifyStatus(res, target);
+  // Each query's failure carries its own status: queries run side by side, and the first failure is reported.
+  const fail = (failure: Failure): QueryOutcome => ({ ok: false, failure: { ...failure, status: res.status } });
+  const early = statusFailure(res, target);
   if (early?.final) {
     discard(res);
-    return { ok: false, failure: early.failure };
+    return fail(early.failure);
   }
   const cap = early ? Math.min(MAX_ERROR_BODY, target.maxBytes) : target.maxBytes;
   const body = await readCapped(res.data, cap, onBytes);
   if (!body.ok) {
     discard(res);
-    if (early) return { ok: false, failure: early.failure };
-    return { ok: false, failure: { reason: 'too-large', detail: `response exceeded maxBytes ${target.maxBytes} (download aborted)` } };
+    if (early) return fail(early.failure);
+    return fail({ reason: 'too-large', detail: `response exceeded maxBytes ${target.maxBytes} (download aborted)` });
   }
   const parsed = parsePromqlResponse(body.body.toString('utf8'), MAX_PROMQL_SERIES);
   if (early) {
     // Prometheus answers 400/422/503 with a JSON error: its errorType says more than the status does.
     if (!parsed.ok && parsed.reason === 'query-error' && parsed.errorType) {
-      return { ok: false, failure: { reason: 'query-error', detail: `HTTP ${res.status}, ${parsed.detail}`, extra: { errorType: parsed.errorType } } };
+      return fail({ reason: 'query-error', detail: `HTTP ${res.status}, ${parsed.detail}`, extra: { errorType: parsed.errorType } });
     }
-    return { ok: false, failure: early.failure };
+    return fail(early.failure);
   }
   if (!parsed.ok) {
     const hint = parsed.reason === 'parse-error' ? HINTS.notApi : undefined;
-    return { ok: false, failure: { reason: parsed.reason, detail: parsed.detail, ...(parsed.errorType ? { extra: { errorType: parsed.errorType } } : {}), ...(hint ? { hint } : {}) } };
+    return fail({ reason: parsed.reason, detail: parsed.detail, ...(parsed.errorType ? { extra: { errorType: parsed.errorType } } : {}), ...(hint ? { hint } : {}) });
   }
   return { ok: true, samples: parsed.samples };
 }
@@ -179,7 +178,7 @@ class CredentialsUnavailable extends Error {
 }
 
 /** Statuses decided before the body: `final` ones are not read at all; others are read for their errorType. */
-function classifyStatus(res: AxiosResponse<Readable>, target: Target): { failure: Failure; final: boolean } | undefined {
+function statusFailure(res: AxiosResponse<Readable>, target: Target): { failure: Failure; final: boolean } | undefined {
   const s = res.status;
   const type = authType(target);
   if (s === 401 || s === 403) {

@@ -147,6 +147,8 @@ describe('PromQL source: failures are findings, never bodies', () => {
     });
     const r = failed(await scrapeTarget(target(s.url, { queries: ['container_memory_rss', 'bad', 'bad'] }), {}));
     expect(r.finding.summary).toMatch(/query 2: HTTP 422.*\(execution\) \(2 of 3 queries failed\)/);
+    // The failure's own status, whichever query happened to answer last (the healthy one answers 200).
+    expect(r.status).toBe(422);
   });
 
   it('a 503 that is not JSON: http-error; an HTML login page: not a Prometheus API', async () => {
