@@ -9,6 +9,7 @@ import type { Logger } from '../platform/logger.ts';
 import { redactText } from '../platform/redact.ts';
 import { describeSecretRef, resolveSecret, type Secret, type SecretEnv } from '../platform/secrets.ts';
 import type { CheckMetric, CheckResults, CheckRound, CheckRunner } from './check-runner.ts';
+import { mapLimit } from '../platform/map-limit.ts';
 
 /** Checks in flight at once: enough for dozens of endpoints per round without a burst of sockets. */
 export const DEFAULT_CHECK_CONCURRENCY = 8;
@@ -32,7 +33,7 @@ export interface HttpCheckRunnerDeps {
 export function createHttpCheckRunner(checks: readonly HttpCheck[], deps: HttpCheckRunnerDeps): CheckRunner {
   const concurrency = Math.max(1, deps.concurrency ?? DEFAULT_CHECK_CONCURRENCY);
   return async (round: CheckRound): Promise<CheckResults> => {
-    const results = await mapBounded(checks, concurrency, (check) => runOne(check, round, deps));
+    const results = await mapLimit(checks, concurrency, (check) => runOne(check, round, deps));
     return {
       findings: results.flatMap((r) => r.findings),
       evaluated: checks.map((c) => c.name),
@@ -110,17 +111,4 @@ export function memoSecretResolver(env: SecretEnv = process.env): SecretResolver
 /** Resolves every secret reference of the checks once; throws the first ConfigError (it names the ref, not a value). */
 export async function preflightHttpChecks(checks: readonly HttpCheck[], resolve: SecretResolver): Promise<void> {
   for (const check of checks) await resolveRequest(check, resolve);
-}
-
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

@@ -1,32 +1,25 @@
 import type { Channel } from '../../channels/channel.ts';
 import { createChannel } from '../../channels/registry.ts';
 import type { sendHttp } from '../http.ts';
-import { baseDeps } from './base-deps.ts';
-import { memoDeps, resolveAwsSecret, ttlMemo, type BaseDeps } from './deps.ts';
-import type { WebhookDeps } from './webhook-deps.ts';
-import { dynamo } from './shared-clients.ts';
-import { sqs } from './sqs-client.ts';
-import { DynamoLedger } from './dynamo-ledger.ts';
-import { createSqsJobQueue } from './sqs-jobs.ts';
+import { memoDeps, resolveAwsSecret, ttlMemo } from './deps.ts';
+import { externalAlertDeps, type ExternalAlertDeps } from './webhook-deps.ts';
 
 /** What the dispatcher uses: the ledger and queue (as the webhook) plus the receivers' channels. */
-export interface DispatchDeps extends BaseDeps, Pick<WebhookDeps, 'ledger' | 'queue'> {
+export interface DispatchDeps extends ExternalAlertDeps {
   /** Receivers' channels; rebuilt after the secret TTL so rotated secrets are picked up. */
   channels(): Promise<Map<string, Channel>>;
 }
 
 /** The dispatcher's composition root, memoised per cold start. */
 export const dispatchDeps: () => Promise<DispatchDeps> = memoDeps(async () => {
-  const base = await baseDeps();
-  const { env, config, now, logger, secretTtlMs } = base;
+  const base = await externalAlertDeps();
+  const { config, now, secretTtlMs } = base;
   // The HTTP client (axios and Node's http stack) is loaded on the first vendor call, not at module init: a
   // batch for SNS-only receivers never needs it, and a cold start does not compile it before it is used.
   const http: typeof sendHttp = async (req, clock) => (await import('../http.ts')).sendHttp(req, clock);
   const channelDeps = { resolveSecret: resolveAwsSecret, http, now };
   return {
     ...base,
-    ledger: new DynamoLedger({ client: dynamo(), tableName: env.TABLE_NAME, now }),
-    queue: createSqsJobQueue({ client: sqs(), queueUrl: env.QUEUE_URL, logger }),
     channels: ttlMemo(
       async () => new Map(await Promise.all(config.receivers.map(async (r) => [r.name, await createChannel(r.name, r.channel, channelDeps)] as const))),
       secretTtlMs,

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { StateError } from '../errors.ts';
 import type { StateStore, StoredState } from '../state-store.ts';
 import { StateConflictError, isConditionalCheckFailed } from './errors.ts';
-import { mapLimit } from './map-limit.ts';
+import { mapLimit } from '../map-limit.ts';
 import { decodeState, encodeState, splitChunks } from './state-codec.ts';
 import { KEY_ATTRIBUTE, TTL_ATTRIBUTE, expiresAtSeconds } from './table.ts';
 

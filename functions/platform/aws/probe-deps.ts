@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { createSanitizer } from '../../core/sanitize/index.ts';
 import type { ResolvedTarget } from '../../runtime/probe-round.ts';
 import type { CheckRunner } from '../../runtime/check-runner.ts';
 import { createBuiltinCheckRunner } from '../../runtime/builtin-checks.ts';
 import { DeliveryJobSchema } from '../delivery/job.ts';
-import { registeredSecretValues } from '../secrets.ts';
 import { createMetricsPublisher, type MetricsPublisher } from './cloudwatch-metrics.ts';
 import { parseProbeConfigJson, type ProbeConfig } from '../../config/probe-config.ts';
 import { PROBE_STATE_KEY, memoDeps, resolveAwsSecret, sharedDeps, ttlMemo, type BaseDeps, type ProbeState } from './deps.ts';
@@ -53,7 +51,7 @@ export const probeDeps: () => Promise<ProbeDeps> = memoDeps(async () => {
     queue: lazyJobQueue(env.QUEUE_URL, async () => (await import('./sqs-jobs.ts')).sharedSqsJobQueue({ queueUrl: env.QUEUE_URL, logger })),
     probeStore: () =>
       new DynamoStateStore<ProbeState>({ client: dynamo(), tableName: env.TABLE_NAME, key: PROBE_STATE_KEY, now, parse: (raw) => ProbeStateSchema.parse(raw) as unknown as ProbeState }),
-    metrics: () => createMetricsPublisher({ client: cloudwatch(), namespace: env.METRICS_NAMESPACE, now, sanitizer: createSanitizer({ secrets: registeredSecretValues() }) }),
+    metrics: () => createMetricsPublisher({ client: cloudwatch(), namespace: env.METRICS_NAMESPACE, now, sanitizer: base.sanitizer() }),
     targets: ttlMemo(
       () => Promise.all(config.targets.map(async (target) => ({ target, ...(target.token ? { token: await resolveAwsSecret(target.token) } : {}) }))),
       secretTtlMs,

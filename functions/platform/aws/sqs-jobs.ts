@@ -9,7 +9,7 @@ import { DeliveryJobSchema, type DeliveryJob } from '../delivery/job.ts';
 import { jobFromStored } from '../delivery/job.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { mapLimit } from './map-limit.ts';
+import { mapLimit } from '../map-limit.ts';
 import { sqs } from './sqs-client.ts';
 
 const SEND_BATCH_DOC = 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html';

@@ -1,9 +1,8 @@
 import { dynamo } from './shared-clients.ts';
-import { sqs } from './sqs-client.ts';
 import { baseDeps } from './base-deps.ts';
 import { memoDeps, type BaseDeps } from './deps.ts';
 import { DynamoLedger } from './dynamo-ledger.ts';
-import { createSqsJobQueue, type SqsJobQueue } from './sqs-jobs.ts';
+import { sharedSqsJobQueue, type SqsJobQueue } from './sqs-jobs.ts';
 
 /**
  * What a source of already-timed alerts uses (the Alertmanager webhook, sampler logs): the shared deps, the DynamoDB
@@ -21,7 +20,7 @@ export async function externalAlertDeps(): Promise<ExternalAlertDeps> {
   return {
     ...base,
     ledger: new DynamoLedger({ client: dynamo(), tableName: env.TABLE_NAME, now }),
-    queue: createSqsJobQueue({ client: sqs(), queueUrl: env.QUEUE_URL, logger }),
+    queue: sharedSqsJobQueue({ queueUrl: env.QUEUE_URL, logger }),
   };
 }
 
