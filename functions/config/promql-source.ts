@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultMetricNames, RunbookSelectors } from './metric-names.ts';
 import type { MetricNames } from './metric-names.ts';
+import { promqlString } from '../core/heuristics/promql.ts';
 
 /**
  * How a `kind: promql` target authenticates to the Prometheus HTTP API.
@@ -68,7 +69,6 @@ function isLoopback(url: string): boolean {
   }
 }
 
-const esc = (v: string): string => v.replace(/[\\"]/g, '\\$&');
 const regexEsc = (v: string): string => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** MetricNames keys of cAdvisor and kube-state-metrics series: what /federate would have carried. */
@@ -84,19 +84,19 @@ const HISTOGRAM_KEYS = ['admissionQueueTime', 'httpDuration', 'repoQueueTime'] a
  * the one series of a histogram the heuristics keep).
  */
 export function defaultPromqlQueries(names: MetricNames = defaultMetricNames, selectors: RunbookSelectors = RunbookSelectors.parse({}), opts: { app?: boolean } = {}): string[] {
-  const ns = `namespace="${esc(selectors.namespace)}"`;
-  const container = esc(selectors.container);
+  const ns = `namespace=${promqlString(selectors.namespace)}`;
+  const container = promqlString(selectors.container);
   const queries = [
-    ...CGROUP_KEYS.map((k) => `${names[k]}{${ns}, container="${container}", image!=""}`),
+    ...CGROUP_KEYS.map((k) => `${names[k]}{${ns}, container=${container}, image!=""}`),
     // `exported_container` when kube-state-metrics is scraped without honor_labels (the runbook's), `container` with it.
-    ...KUBE_KEYS.map((k) => `${names[k]}{${ns}, exported_container="${container}"} or ${names[k]}{${ns}, container="${container}"}`),
+    ...KUBE_KEYS.map((k) => `${names[k]}{${ns}, exported_container=${container}} or ${names[k]}{${ns}, container=${container}}`),
   ];
   if (opts.app) {
     const infra = new Set<string>([...CGROUP_KEYS, ...KUBE_KEYS]);
     const appNames = (Object.keys(names) as Array<keyof MetricNames>)
       .filter((k) => !infra.has(k))
       .map((k) => ((HISTOGRAM_KEYS as readonly string[]).includes(k) ? `${names[k]}_bucket` : names[k]));
-    queries.push(`{__name__=~"${esc(appNames.map(regexEsc).join('|'))}", ${ns}, job="${esc(selectors.job)}"}`);
+    queries.push(`{__name__=~${promqlString(appNames.map(regexEsc).join('|'))}, ${ns}, job=${promqlString(selectors.job)}}`);
   }
   return queries;
 }

@@ -9,7 +9,8 @@ import type { Snapshot } from '../core/types.ts';
 import { parsePromqlResponse, samplesToFamilies } from './promql-response.ts';
 import { readCapped } from './read-capped.ts';
 import type { ScrapeFailed, ScrapeOk, ScrapeOptions } from './scrape.ts';
-import { classifyError, discard, failed, headerString, MAX_REDIRECTS, mediaType, redirectFailure, startBudget, truncate } from './scrape-http.ts';
+import { classifyError, discard, failed, headerString, MAX_REDIRECTS, mediaType, redirectFailure, startBudget } from './scrape-http.ts';
+import { truncate } from '../core/render/truncate.ts';
 import type { Failure, RequestBudget } from './scrape-http.ts';
 import { awsQueryString, defaultAwsCredentials, sigv4Headers } from './sigv4.ts';
 

@@ -137,10 +137,6 @@ export function mediaType(ct: string | undefined): string {
   return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(media) ? media : media === '' ? 'none' : 'invalid';
 }
 
-export function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
-}
-
 /** A classified failure as a {@link ScrapeFailed}: the finding, the cost, the reason. */
 export function failed(target: Target, opts: ScrapeOptions, f: Failure, cost: { durationMs: number; bytes: number; status?: number }): ScrapeFailed {
   const st = f.status ?? cost.status;

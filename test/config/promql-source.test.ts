@@ -53,3 +53,13 @@ describe('PromQL default queries', () => {
     expect(c.targets[0]!.queries![9]).toContain('vm_memory_binary_bytes');
   });
 });
+
+describe('defaultPromqlQueries escaping', () => {
+  it('escapes quotes, backslashes and newlines in selectors, so each query stays one valid literal', () => {
+    const c = Config.parse({ targets: [{ name: 'p', kind: 'promql', url: 'http://127.0.0.1:9090/' }], selectors: { namespace: 'a"b\\c\nd' } });
+    for (const q of defaultPromqlQueries(c.metricNames, c.selectors, { app: true })) {
+      expect(q).not.toContain('\n');
+      expect(q).toContain('namespace="a\\"b\\\\c\\nd"');
+    }
+  });
+});

@@ -5,13 +5,14 @@ import type { EvalContext } from './types.ts';
  * from config and the pod filled in, so an operator can paste them as they are.
  */
 
-function q(value: string): string {
+/** A PromQL string literal: quotes, backslashes and newlines escaped. */
+export function promqlString(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
 /** `k="v", k2!="v2"` from [key, value, op?] triples. */
 function labels(pairs: readonly (readonly [string, string, string?])[], sep = ', '): string {
-  return pairs.map(([k, v, op]) => `${k}${op ?? '='}${q(v)}`).join(sep);
+  return pairs.map(([k, v, op]) => `${k}${op ?? '='}${promqlString(v)}`).join(sep);
 }
 
 function cadvisor(ctx: EvalContext, pod: string, sep = ', '): string {

@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { exceedsJsonDepth } from '../../core/json-depth.ts';
 
 const SUBSCRIPTION_DOC = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html#LambdaFunctionExample';
 const QUOTAS_DOC = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html';
@@ -33,22 +34,6 @@ export class LogsPayloadError extends ValidationError {
   override name = 'LogsPayloadError';
 }
 
-function tooDeep(text: string): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > MAX_DEPTH) return true;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return false;
-}
-
 /**
  * `event.awslogs.data` → the subscription's JSON, or a {@link LogsPayloadError}: not base64, over a cap (checked
  * while inflating: zlib stops at `maxOutputLength`), not gzip, not JSON, not the documented shape.
@@ -68,7 +53,7 @@ export function decodeCloudWatchLogs(event: unknown, limits = { base64Chars: CLO
     throw new LogsPayloadError('awslogs.data is not gzip', { cause });
   }
   const text = json.toString('utf8');
-  if (tooDeep(text)) throw new LogsPayloadError('awslogs.data is nested too deeply');
+  if (exceedsJsonDepth(text, MAX_DEPTH)) throw new LogsPayloadError('awslogs.data is nested too deeply');
   let value: unknown;
   try {
     value = JSON.parse(text);
