@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseJsonPath } from '../core/probes/json-path.ts';
 import { MAX_PATTERN_CHARS, regexProblem } from '../core/probes/safe-regex.ts';
 import { PositiveDuration } from './duration.ts';
+import { ResourceName } from './name.ts';
 import { SecretRef } from './secret-ref.ts';
 
 /** An expected status: one code, or a class such as `2xx`. */
@@ -74,7 +75,7 @@ export type TlsPolicy = z.infer<typeof TlsPolicy>;
 export const HttpCheck = z
   .object({
     /** Names the check in findings (pod and target), alerts and metric dimensions. */
-    name: z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'letters, digits, . _ : - only'),
+    name: ResourceName,
     method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
     url: z
       .url({ protocol: /^https?$/ })

@@ -7,6 +7,7 @@ import { Duration } from './duration.ts';
 import { MetricNames, RunbookSelectors, defaultMetricNames } from './metric-names.ts';
 import { checkPromqlTarget, PromqlAuth, PromqlQueries, withPromqlDefaults } from './promql-source.ts';
 import { SecretRef } from './secret-ref.ts';
+import { ResourceName } from './name.ts';
 
 /*
  * The config sections the probe reads, shared by the whole config (schema.ts) and the probe's (probe-config.ts).
@@ -16,7 +17,7 @@ import { SecretRef } from './secret-ref.ts';
 export const Target = z
   .object({
     /** For `kind: metrics` the name stands for the pod (the app's series carry no pod label). */
-    name: z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'letters, digits, . _ : - only'),
+    name: ResourceName,
     /** metrics: the app's /metrics; federate: Prometheus /federate; promql: instant queries to a Prometheus API. */
     kind: z.enum(['metrics', 'federate', 'promql']).default('metrics'),
     url: z.url({ protocol: /^https?$/ }),

@@ -10,7 +10,7 @@ import { ConfigError } from '../errors.ts';
 import { createLogger, type LogSink, type Logger } from '../logger.ts';
 import { describeSecretRef, registeredSecretValues, resolveSecret, type Secret } from '../secrets.ts';
 import { setAwsClientOptions, ssm, type AwsClientOptions } from './shared-clients.ts';
-import { createAwsSecretProviders, setDefaultAwsSecretProviders } from './secret-providers.ts';
+import { createAwsSecretProviders, SECRET_TTL_MS, setDefaultAwsSecretProviders } from './secret-providers.ts';
 
 /**
  * The Lambda functions' environment: names and plain settings only — never a secret value (secrets are refs in
@@ -85,8 +85,6 @@ export interface DepsOverrides {
   secretTtlMs?: number;
   retry?: Pick<RetryOptions, 'sleep' | 'random'>;
 }
-
-const SECRET_TTL_MS = 5 * 60_000;
 
 let overrides: DepsOverrides = {};
 let root: Logger | undefined;

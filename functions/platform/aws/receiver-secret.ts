@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import secretsManager from '@middy/secrets-manager';
 import { receiverAuthFromSecret, type PwContext } from './lambda.ts';
+import { SECRET_TTL_MS } from './secret-providers.ts';
 import { awsClientOptions } from './shared-clients.ts';
 
 /*
@@ -9,11 +10,9 @@ import { awsClientOptions } from './shared-clients.ts';
  * load it only for a secretsManager secret ref).
  */
 
-/** How long the receiver's secret is cached by middy before it is fetched again (rotation is picked up within it). */
-export const RECEIVER_SECRET_TTL_MS = 5 * 60_000;
 
 /**
- * `@middy/secrets-manager` fetching the receiver's secret (cached {@link RECEIVER_SECRET_TTL_MS}, prefetched at
+ * `@middy/secrets-manager` fetching the receiver's secret (cached {@link SECRET_TTL_MS}, prefetched at
  * cold start), then `context.receiverAuth` as {@link ReceiverAuth} (Secrets, so never logged). No secret id: no
  * credentials, so the webhook refuses everything (fail closed).
  */
@@ -28,7 +27,7 @@ export function receiverSecret(secretId: string | undefined): Array<MiddlewareOb
   const fetch = secretsManager({
     fetchData: { receiverSecret: secretId },
     cacheKey: `receiver-secret:${secretId}`,
-    cacheExpiry: RECEIVER_SECRET_TTL_MS,
+    cacheExpiry: SECRET_TTL_MS,
     awsClientOptions: awsClientOptions(),
   }) as unknown as MiddlewareObj<unknown, unknown, Error, PwContext>;
   return [fetch, toContext];

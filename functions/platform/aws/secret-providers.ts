@@ -31,7 +31,8 @@ export interface AwsSecretProviders {
   clear(): void;
 }
 
-const DEFAULT_TTL_MS = 5 * 60_000;
+/** How long a fetched secret (or the config) is reused before it is fetched again: rotation is picked up within it. */
+export const SECRET_TTL_MS = 5 * 60_000;
 const SecretValue = z.object({ SecretString: z.string().optional() });
 const ParameterValue = z.object({ Parameter: z.object({ Value: z.string().optional() }).optional() });
 const NOT_FOUND = new Set(['ResourceNotFoundException', 'ParameterNotFound']);
@@ -44,7 +45,7 @@ const NOT_FOUND = new Set(['ResourceNotFoundException', 'ParameterNotFound']);
  */
 export function createAwsSecretProviders(options: AwsSecretProviderOptions = {}): AwsSecretProviders {
   const getSsm = options.ssm ?? sharedSsm;
-  const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+  const ttlMs = options.ttlMs ?? SECRET_TTL_MS;
   const now = options.now ?? Date.now;
   const cache = new Map<string, { at: number; value: Promise<string> }>();
 
