@@ -16,7 +16,7 @@ export interface AwsClientOptions {
 }
 
 /** The SDK client config for a set of options (only the options that are set). */
-export function clientConfig(options: AwsClientOptions) {
+function clientConfig(options: AwsClientOptions) {
   return {
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),

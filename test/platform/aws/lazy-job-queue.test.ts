@@ -3,7 +3,8 @@ import type { SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildNotification } from '../../../functions/core/render/render.ts';
-import { configureAwsClients, sqs } from '../../../functions/platform/aws/clients.ts';
+import { setAwsClientOptions } from '../../../functions/platform/aws/shared-clients.ts';
+import { sqs } from '../../../functions/platform/aws/sqs-client.ts';
 import { lazyJobQueue } from '../../../functions/platform/aws/lazy-job-queue.ts';
 import type { SqsJobQueue } from '../../../functions/platform/aws/sqs-jobs.ts';
 import type { DeliveryJob } from '../../../functions/platform/delivery/job.ts';
@@ -30,7 +31,7 @@ beforeEach(() => {
     Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: 'm', MD5OfMessageBody: 'x' })),
     Failed: [],
   }));
-  configureAwsClients({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', credentials: FAKE_CREDENTIALS, maxAttempts: 1 });
+  setAwsClientOptions({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', credentials: FAKE_CREDENTIALS, maxAttempts: 1 });
 });
 
 describe('lazyJobQueue (the probe loads the SQS client on its first send)', () => {
@@ -60,7 +61,7 @@ describe('lazyJobQueue (the probe loads the SQS client on its first send)', () =
     expect(calls.map((c) => c.args[0].input.QueueUrl)).toEqual([queueUrl, queueUrl, queueUrl]);
     const bodies = calls.flatMap((c) => c.args[0].input.Entries ?? []).map((e) => (JSON.parse(e.MessageBody ?? '') as DeliveryJob).id);
     expect(bodies).toEqual([job(1).id, job(2).id, job(3).id, job(4).id]);
-    // The same client the other functions' roots get from clients.ts.
+    // The same client the other functions' roots get from sqs-client.ts.
     expect(calls.every((c) => c.thisValue === sqs())).toBe(true);
   });
 

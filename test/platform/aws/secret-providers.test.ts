@@ -3,7 +3,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SecretRef } from '../../../functions/config/secret-ref.ts';
-import { configureAwsClients } from '../../../functions/platform/aws/clients.ts';
+import { setAwsClientOptions } from '../../../functions/platform/aws/shared-clients.ts';
 import { createAwsSecretProviders, defaultAwsSecretProviders } from '../../../functions/platform/aws/secret-providers.ts';
 import { ConfigError } from '../../../functions/platform/errors.ts';
 import { describeSecretRef, resolveSecret } from '../../../functions/platform/secrets.ts';
@@ -14,7 +14,7 @@ const ssmMock = mockClient(SSMClient);
 const awsError = (name: string, message = `${name}: arn:aws:secretsmanager:eu-west-1:123456789012:secret:x`) => Object.assign(new Error(message), { name });
 
 beforeAll(() => {
-  configureAwsClients({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', credentials: FAKE_CREDENTIALS, maxAttempts: 1 });
+  setAwsClientOptions({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', credentials: FAKE_CREDENTIALS, maxAttempts: 1 });
 });
 beforeEach(() => {
   sm.reset();
