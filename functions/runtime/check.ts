@@ -8,6 +8,7 @@ import type { CheckResults } from './check-runner.ts';
 import { formatFinding } from './format.ts';
 import { createBuiltinCheckRunner } from './builtin-checks.ts';
 import { createHttpCheckRunner, memoSecretResolver } from './http-checks.ts';
+import { fmtMiB } from '../core/heuristics/common.ts';
 
 /** Exit codes follow the monitoring-plugin convention, so `check` drops into cron, CI or a Nagios-style runner. */
 export const CHECK_EXIT = { ok: 0, warning: 1, critical: 2, unknown: 3 } as const;
@@ -84,7 +85,6 @@ export function vitals(snapshot: Snapshot, names: MetricNames): Record<string, R
   return out;
 }
 
-const MiB = 1024 * 1024;
 
 export function renderCheck(report: CheckReport): string {
   const lines: string[] = [];
@@ -100,13 +100,13 @@ export function renderCheck(report: CheckReport): string {
   for (const [pod, v] of Object.entries(report.pods)) {
     const parts: string[] = [];
     if (v.workingSetBytes !== undefined) {
-      const ratio = v.limitBytes ? ` of ${(v.limitBytes / MiB).toFixed(0)} MiB (${((v.workingSetBytes / v.limitBytes) * 100).toFixed(0)}%)` : '';
-      parts.push(`working set ${(v.workingSetBytes / MiB).toFixed(0)} MiB${ratio}`);
+      const ratio = v.limitBytes ? ` of ${fmtMiB(v.limitBytes)} (${((v.workingSetBytes / v.limitBytes) * 100).toFixed(0)}%)` : '';
+      parts.push(`working set ${fmtMiB(v.workingSetBytes)}${ratio}`);
     }
-    if (v.rssBytes !== undefined) parts.push(`RSS ${(v.rssBytes / MiB).toFixed(0)} MiB`);
-    if (v.cacheBytes !== undefined) parts.push(`cache ${(v.cacheBytes / MiB).toFixed(0)} MiB`);
-    if (v.beamTotalBytes !== undefined) parts.push(`BEAM ${(v.beamTotalBytes / MiB).toFixed(0)} MiB`);
-    if (v.beamBinaryBytes !== undefined) parts.push(`binary ${(v.beamBinaryBytes / MiB).toFixed(0)} MiB`);
+    if (v.rssBytes !== undefined) parts.push(`RSS ${fmtMiB(v.rssBytes)}`);
+    if (v.cacheBytes !== undefined) parts.push(`cache ${fmtMiB(v.cacheBytes)}`);
+    if (v.beamTotalBytes !== undefined) parts.push(`BEAM ${fmtMiB(v.beamTotalBytes)}`);
+    if (v.beamBinaryBytes !== undefined) parts.push(`binary ${fmtMiB(v.beamBinaryBytes)}`);
     if (v.processCount !== undefined) parts.push(`${v.processCount} processes`);
     if (v.portCount !== undefined) parts.push(`${v.portCount} ports`);
     if (v.runQueue !== undefined) parts.push(`run queue ${v.runQueue}`);

@@ -12,6 +12,12 @@ export const fmtMiB = (bytes: number): string => `${Math.round(bytes / MiB)} MiB
 export const fmtPct = (ratio: number): string => `${(ratio * 100).toFixed(ratio < 0.1 ? 1 : 0)}%`;
 export const fmtMin = (minutes: number): string => (minutes < 10 ? minutes.toFixed(1) : Math.round(minutes).toString());
 export const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
+/** Bytes in the largest binary unit that keeps a whole number in front: `512 B`, `12.5 KiB`, `3.2 MiB`. */
+export function fmtBytes(bytes: number): string {
+  if (bytes >= MiB) return `${(bytes / MiB).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${Math.round(bytes)} B`;
+}
 export const fmtSec = (s: number): string => (s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(2)} s`);
 
 /** cAdvisor series of the app container (`container="app"`, never the pod cgroup with `image=""`). */

@@ -2,6 +2,7 @@ import type { RunbookSelectors } from '../../config/metric-names.ts';
 import { level, subsample, theilSen, type Point } from '../history/index.ts';
 import type { Finding, Severity } from '../types.ts';
 import { targetFinding, targetSelector, topFamiliesQuery, type CheckTarget } from './codex-common.ts';
+import { fmtBytes, fmtMin, fmtPct, round } from '../heuristics/common.ts';
 
 export const SCRAPE_SLOW_RULE = 'scrape-slow';
 export const EXPOSITION_LARGE_RULE = 'exposition-large';
@@ -76,17 +77,9 @@ function settledLevel(points: readonly Point[], k: number): number | undefined {
 
 const spark = (points: readonly Point[]): Array<[number, number]> => subsample(points, SPARK_POINTS).map((p) => [p.t, p.v]);
 
-export function fmtBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${Math.round(bytes)} B`;
-}
-
 /** A target limit the rules can divide by: config guarantees one, but the core does not trust its callers. */
 const usableLimit = (v: number): boolean => Number.isFinite(v) && v >= 1;
 
-const pct = (r: number): string => `${Math.round(r * 100)}%`;
-const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
 
 /** `scrape-slow`: the settled duration reaches `slowRatio` of the target's timeout. */
 export function scrapeSlow(input: TrendInput): Finding | undefined {
@@ -100,7 +93,7 @@ export function scrapeSlow(input: TrendInput): Finding | undefined {
   return targetFinding(input.target, {
     rule: SCRAPE_SLOW_RULE,
     severity: 'warning',
-    summary: `scrape of ${input.target.name} takes ${Math.round(ms)} ms, ${pct(ratio)} of its ${input.timeoutMs} ms timeout`,
+    summary: `scrape of ${input.target.name} takes ${Math.round(ms)} ms, ${fmtPct(ratio)} of its ${input.timeoutMs} ms timeout`,
     evidence: { durationMs: Math.round(ms), timeoutMs: input.timeoutMs, ratio: round(ratio) },
     hint: TREND_HINTS.slow,
     promql: `scrape_duration_seconds{${targetSelector(input.target, input.selectors)}}`,
@@ -120,7 +113,7 @@ export function expositionLarge(input: TrendInput): Finding | undefined {
   return targetFinding(input.target, {
     rule: EXPOSITION_LARGE_RULE,
     severity: 'warning',
-    summary: `exposition of ${input.target.name} is ${fmtBytes(bytes)}, ${pct(ratio)} of its maxBytes ${fmtBytes(input.maxBytes)}`,
+    summary: `exposition of ${input.target.name} is ${fmtBytes(bytes)}, ${fmtPct(ratio)} of its maxBytes ${fmtBytes(input.maxBytes)}`,
     evidence: { bytes: Math.round(bytes), maxBytes: input.maxBytes, ratio: round(ratio) },
     hint: TREND_HINTS.large,
     promql: topFamiliesQuery(input.target, input.selectors),
@@ -151,7 +144,7 @@ export function expositionGrowth(input: TrendInput): Finding | undefined {
   return targetFinding(input.target, {
     rule: EXPOSITION_GROWTH_RULE,
     severity: t.growthSeverity,
-    summary: `exposition of ${input.target.name} grows ${fmtBytes(perHour)}/h (${pct(relative)}/h) over ${spanMin} min, now ${fmtBytes(bytes)}; maxBytes in ~${hoursToCap < 10 ? hoursToCap.toFixed(1) : Math.round(hoursToCap)} h`,
+    summary: `exposition of ${input.target.name} grows ${fmtBytes(perHour)}/h (${fmtPct(relative)}/h) over ${spanMin} min, now ${fmtBytes(bytes)}; maxBytes in ~${fmtMin(hoursToCap)} h`,
     evidence: {
       bytes: Math.round(bytes),
       bytesPerHour: Math.round(perHour),
