@@ -6,8 +6,8 @@ import { buildWatcher, resolveTargets } from './build-watcher.ts';
 import { probeRound } from './probe-round.ts';
 import type { CheckResults } from './check-runner.ts';
 import { formatFinding } from './format.ts';
-import { createBuiltinCheckRunner } from './builtin-checks.ts';
-import { createHttpCheckRunner, memoSecretResolver } from './http-checks.ts';
+import { createCheckRunners } from './check-runners.ts';
+import { memoSecretResolver } from './http-checks.ts';
 import { fmtMiB } from '../core/heuristics/common.ts';
 
 /** Exit codes follow the monitoring-plugin convention, so `check` drops into cron, CI or a Nagios-style runner. */
@@ -26,8 +26,7 @@ export interface CheckReport {
 export async function check(config: Config, env?: NodeJS.ProcessEnv, now: () => number = Date.now): Promise<CheckReport> {
   const targets = await resolveTargets(config, env);
   const watcher = buildWatcher(config);
-  const resolveSecret = memoSecretResolver(env ?? process.env);
-  const runners = [createBuiltinCheckRunner(targets, config), ...(config.checks.length > 0 ? [createHttpCheckRunner(config.checks, { resolveSecret })] : [])];
+  const runners = await createCheckRunners(config, targets, { resolveSecret: memoSecretResolver(env ?? process.env), preflight: true });
   const result = await probeRound(targets, watcher, now, undefined, runners);
   const pods: CheckReport['pods'] = {};
   for (const scrape of result.scrapes) if (scrape.ok) Object.assign(pods, vitals(scrape.snapshot, config.metricNames));

@@ -8,8 +8,8 @@ import type { Logger } from '../platform/logger.ts';
 import { buildWatcher, resolveTargets } from './build-watcher.ts';
 import { probeRound } from './probe-round.ts';
 import type { CheckRunner } from './check-runner.ts';
-import { createBuiltinCheckRunner } from './builtin-checks.ts';
-import { createHttpCheckRunner, memoSecretResolver, preflightHttpChecks } from './http-checks.ts';
+import { createCheckRunners } from './check-runners.ts';
+import { memoSecretResolver } from './http-checks.ts';
 import { Notifier } from './notifier.ts';
 import { afterRound } from './deliver.ts';
 import type { TransitionSink } from './sinks.ts';
@@ -46,12 +46,7 @@ export async function runLoop(opts: RunOptions): Promise<number> {
   const store = new JsonFileStateStore<RunState>(join(config.state.dir, 'state.json'));
   const targets = await resolveTargets(config, opts.env);
   // Check secrets too are resolved before the loop starts: a missing one fails fast, naming its reference.
-  const resolveCheckSecret = memoSecretResolver(opts.env ?? process.env);
-  await preflightHttpChecks(config.checks, resolveCheckSecret);
-  const checks: CheckRunner[] = [
-    createBuiltinCheckRunner(targets, config),
-    ...(config.checks.length > 0 ? [createHttpCheckRunner(config.checks, { resolveSecret: resolveCheckSecret, logger: opts.logger })] : []),
-  ];
+  const checks = await createCheckRunners(config, targets, { resolveSecret: memoSecretResolver(opts.env ?? process.env), logger: opts.logger, preflight: true });
   const release = await acquireRunLock(join(config.state.dir, 'run.lock'));
   try {
     const saved = await store.load();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ResolvedTarget } from '../../runtime/probe-round.ts';
 import type { CheckRunner } from '../../runtime/check-runner.ts';
-import { createBuiltinCheckRunner } from '../../runtime/builtin-checks.ts';
+import { createCheckRunners } from '../../runtime/check-runners.ts';
 import { DeliveryJobSchema } from '../delivery/job.ts';
 import { createMetricsPublisher, type MetricsPublisher } from './cloudwatch-metrics.ts';
 import { parseProbeConfigJson, type ProbeConfig } from '../../config/probe-config.ts';
@@ -40,12 +40,7 @@ export const probeDeps: () => Promise<ProbeDeps> = memoDeps(async () => {
   const base = await probeBaseDeps();
   const { env, config, now, logger, secretTtlMs } = base;
   // Built once per cold start: the built-in runner keeps the scrape cost window between invocations of this container.
-  const checkRunners: CheckRunner[] = [createBuiltinCheckRunner(config.targets.map((target) => ({ target })), config)];
-  if (config.checks.length > 0) {
-    // Loaded only when checks are configured: the TLS inspection behind them costs every cold start otherwise.
-    const { createHttpCheckRunner } = await import('../../runtime/http-checks.ts');
-    checkRunners.push(createHttpCheckRunner(config.checks, { resolveSecret: resolveAwsSecret, logger }));
-  }
+  const checkRunners = await createCheckRunners(config, config.targets.map((target) => ({ target })), { resolveSecret: resolveAwsSecret, logger });
   return {
     ...base,
     queue: lazyJobQueue(env.QUEUE_URL, async () => (await import('./sqs-jobs.ts')).sharedSqsJobQueue({ queueUrl: env.QUEUE_URL, logger })),
