@@ -19,6 +19,7 @@ import { notifyTest } from './runtime/notify-test.ts';
 import { Notifier } from './runtime/notifier.ts';
 import { redrive } from './platform/delivery/index.ts';
 import { jsonlEventSink, streamEventSink, type TransitionSink } from './runtime/sinks.ts';
+import { redactText } from './platform/redact.ts';
 
 const USAGE = `pooler-watch — OOM-risk watchdog for Codex Pooler
 
@@ -101,7 +102,7 @@ async function checkCommand(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({ args, options: { ...TARGET_FLAGS, json: { type: 'boolean', default: false } } });
   const config = await configFromFlags(values);
   const report = await check(config, io.env);
-  io.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : renderCheck(report));
+  io.stdout.write(redactText(values.json ? JSON.stringify(report, null, 2) + '\n' : renderCheck(report)));
   return report.exitCode;
 }
 

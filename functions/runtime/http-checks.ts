@@ -6,7 +6,6 @@ import { evaluateHttpCheck } from '../core/probes/http-check-verdict.ts';
 import type { Finding } from '../core/types.ts';
 import { performHttpCheck, type HttpCheckRequest, type ResolvedHeader } from '../platform/http-check.ts';
 import type { Logger } from '../platform/logger.ts';
-import { redactText } from '../platform/redact.ts';
 import { describeSecretRef, resolveSecret, type Secret, type SecretEnv } from '../platform/secrets.ts';
 import type { CheckMetric, CheckResults, CheckRound, CheckRunner } from './check-runner.ts';
 import { mapLimit } from '../platform/map-limit.ts';
@@ -52,7 +51,7 @@ async function runOne(check: HttpCheck, round: CheckRound, deps: HttpCheckRunner
   if (resolved === undefined) obs = { latencyMs: 0, bodyBytes: 0, bodyTruncated: false, redirects: 0, error: { kind: 'secret-unavailable' } };
   else obs = await (deps.perform ?? performHttpCheck)({ ...resolved, check, ...(round.signal ? { signal: round.signal } : {}) });
   const verdict = evaluateHttpCheck(check, obs, round.ts);
-  const findings = httpCheckFindings(check, verdict, obs).map(redactFinding);
+  const findings = httpCheckFindings(check, verdict, obs);
   deps.logger?.info('http check', {
     check: check.name,
     verdict: verdict.status,
@@ -82,12 +81,6 @@ function refsOf(check: HttpCheck): string[] {
   const refs = Object.values(check.headers).filter((v): v is SecretRef => typeof v !== 'string');
   if (check.tls.ca) refs.push(check.tls.ca);
   return refs.map(describeSecretRef);
-}
-
-// Defence in depth: the core builds findings from vetted parts only, but a resolved secret must never leave.
-function redactFinding(f: Finding): Finding {
-  const evidence = Object.fromEntries(Object.entries(f.evidence).map(([k, v]) => [k, typeof v === 'string' ? redactText(v) : v]));
-  return { ...f, summary: redactText(f.summary), evidence };
 }
 
 /**

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { Transition } from '../core/alerts/index.ts';
 import type { AlertEvent } from '../core/alerts/index.ts';
 import { formatTransition } from './format.ts';
+import { redactText } from '../platform/redact.ts';
 
 /** Where a round's alert transitions go. Notification channels arrive with the alerting pipeline. */
 export interface TransitionSink {
@@ -13,7 +14,8 @@ export interface TransitionSink {
 export function eventLines(transitions: Transition[]): string {
   return transitions
     .filter((t) => t.action !== 'remind')
-    .map((t) => JSON.stringify(orderEvent(t.event)) + '\n')
+    // Redacted at the exit, as every log line is: registered secret values and secret patterns, whatever rule wrote it.
+    .map((t) => redactText(JSON.stringify(orderEvent(t.event))) + '\n')
     .join('');
 }
 
@@ -56,7 +58,7 @@ export function streamEventSink(stream: NodeJS.WritableStream): TransitionSink {
 export function consoleSink(stream: NodeJS.WritableStream, opts: { verbose?: boolean } = {}): TransitionSink {
   return {
     async write(transitions) {
-      for (const t of transitions) stream.write(formatTransition(t, opts) + '\n');
+      for (const t of transitions) stream.write(redactText(formatTransition(t, opts)) + '\n');
     },
   };
 }
