@@ -12,6 +12,8 @@ export type StatusSpec = z.infer<typeof StatusSpec>;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Set by the runner from the request itself; letting config override them would desynchronise the framing.
 const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te', 'trailer', 'keep-alive']);
+/** Headers that carry credentials: a value must be a secret reference, so it is never written in the config in clear. */
+export const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
 
 const HeaderValue = z.union([
   z
@@ -90,8 +92,15 @@ export const HttpCheck = z
       .record(z.string(), HeaderValue)
       // Checked here rather than in the key schema, whose issues zod reports only as "Invalid key in record".
       .superRefine((headers, ctx) => {
-        for (const name of Object.keys(headers)) {
-          const message = !HEADER_NAME.test(name) ? 'not a valid header name' : RESERVED_HEADERS.has(name.toLowerCase()) ? 'this header is set by the runner' : undefined;
+        for (const [name, value] of Object.entries(headers)) {
+          const lower = name.toLowerCase();
+          const message = !HEADER_NAME.test(name)
+            ? 'not a valid header name'
+            : RESERVED_HEADERS.has(lower)
+              ? 'this header is set by the runner'
+              : CREDENTIAL_HEADERS.has(lower) && typeof value === 'string'
+                ? 'a credential: give a secret reference ({ env }, { file }, { secretsManager } or { ssm }), not the value'
+                : undefined;
           if (message) ctx.issues.push({ code: 'custom', path: [name], message, input: name });
         }
       })

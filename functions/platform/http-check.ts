@@ -3,7 +3,7 @@ import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import type { TLSSocket } from 'node:tls';
-import type { HttpCheck } from '../config/checks.ts';
+import { CREDENTIAL_HEADERS, type HttpCheck } from '../config/checks.ts';
 import type { HttpFailureKind, HttpObservation, TlsFacts } from '../core/probes/http-check-types.ts';
 import { classifyTlsError, isVerifyError } from '../core/probes/tls-verify.ts';
 import { chainFacts, inspectChain } from './http-check-tls.ts';
@@ -31,7 +31,6 @@ export interface HttpCheckRequest {
 }
 
 /** Names that are credentials whatever their value's origin: never carried to another origin. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
 const CODE = /^[A-Z0-9_]{1,64}$/;
 
 type Hop =

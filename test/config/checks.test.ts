@@ -107,6 +107,16 @@ describe('Config with checks', () => {
     expect(issues(r)).toContain('checks.1.name: duplicate check name a');
   });
 
+  it('a credential header must be a secret reference, never the value in clear', () => {
+    const literal = Config.safeParse({ checks: [{ name: 'a', url: 'https://x.test/', headers: { Authorization: 'Bearer abc' } }] });
+    expect(issues(literal).join('\n')).toMatch(/checks\.0\.headers\.Authorization: a credential: give a secret reference/);
+    expect(issues(literal).join('\n')).not.toContain('abc');
+    const cookie = Config.safeParse({ checks: [{ name: 'a', url: 'https://x.test/', headers: { cookie: 's=1' } }] });
+    expect(cookie.success).toBe(false);
+    const ref = Config.safeParse({ checks: [{ name: 'a', url: 'https://x.test/', headers: { Authorization: { env: 'API_AUTH' }, 'X-Trace': 'on' } }] });
+    expect(ref.success).toBe(true);
+  });
+
   it('a check named like a target is refused: their alerts would share one key', () => {
     const r = Config.safeParse({ targets: [{ name: 'app-0', url: 'http://app-0:4000/metrics' }], checks: [{ name: 'app-0', url: 'https://x.test/' }] });
     expect(issues(r)).toContain('checks.0.name: a target has this name too: give the check its own');
