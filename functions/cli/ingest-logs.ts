@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.ts';
 import { Config } from '../config/schema.ts';
-import { parseSamplerMemo, type SamplerFinding, type SamplerMemo, type SamplerSnapshot } from '../core/sampler/index.ts';
+import { parseSamplerMemo, samplerBatchKey, type SamplerFinding, type SamplerMemo, type SamplerSnapshot } from '../core/sampler/index.ts';
 import { createSanitizer, type Sanitizer } from '../core/sanitize/index.ts';
 import { forEachCappedLine } from '../platform/capped-lines.ts';
 import type { DrainResult } from '../platform/delivery/index.ts';
@@ -57,12 +57,21 @@ function flags(args: string[]) {
   }
 }
 
-/** The per-pod memo as `<state.dir>/sampler-memo.json`, replaced atomically on each save. */
-export function fileSamplerMemoStore(path: string): SamplerMemoStore {
+/**
+ * The per-pod memo of one ingest, `<state.dir>/sampler-memo.json`: read once, kept in memory across the batches
+ * (the run lock makes this process its only writer), and replaced atomically after each batch unless `dryRun`,
+ * where later batches still see earlier ones but nothing is written.
+ */
+function fileSamplerMemoStore(path: string, dryRun: boolean): SamplerMemoStore {
   const store = new JsonFileStateStore<SamplerMemo>(path, { parse: parseSamplerMemo });
+  let current: Promise<SamplerMemo | undefined> | undefined;
   return {
-    load: () => store.load(),
-    update: async (change) => store.save(change(await store.load())),
+    load: () => (current ??= store.load()),
+    update: async (change) => {
+      const next = change(await (current ??= store.load()));
+      current = Promise.resolve(next);
+      if (!dryRun) await store.save(next);
+    },
   };
 }
 
@@ -116,9 +125,10 @@ async function ingest(
   deps: { sanitizer: Sanitizer; notifier: Notifier | undefined; dryRun: boolean; logger: ReturnType<typeof createLogger> },
 ): Promise<Summary> {
   const parse = samplerLineParser(config, deps.sanitizer);
-  const memo = fileSamplerMemoStore(join(config.state.dir, 'sampler-memo.json'));
+  const memo = fileSamplerMemoStore(join(config.state.dir, 'sampler-memo.json'), deps.dryRun);
   const tally = emptyTally();
   const totals: IngestResult = { findings: [], accepted: 0, duplicates: 0 };
+  const findings = new Map<string, SamplerFinding>();
   let batch: SamplerSnapshot[] = [];
   const flush = async () => {
     const r = await ingestSnapshots(batch, {
@@ -130,7 +140,8 @@ async function ingest(
       dryRun: deps.dryRun,
     });
     batch = [];
-    totals.findings.push(...r.findings);
+    // A (rule, pod, window) touched by two batches is one notification: list it once, with the later numbers.
+    for (const f of r.findings) findings.set(samplerBatchKey(f), f);
     totals.accepted += r.accepted;
     totals.duplicates += r.duplicates;
   };
@@ -149,7 +160,7 @@ async function ingest(
     throw new AppError(`cannot read ${file === '-' ? 'stdin' : file} (${code})`, { cause });
   }
   await flush();
-  return { ...tally, ...read, findings: totals.findings, accepted: totals.accepted, duplicates: totals.duplicates };
+  return { ...tally, ...read, findings: [...findings.values()], accepted: totals.accepted, duplicates: totals.duplicates };
 }
 
 function toJson(s: Summary) {

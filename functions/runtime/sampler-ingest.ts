@@ -57,7 +57,7 @@ export interface IngestDeps {
   route: (batch: ExternalBatch) => Promise<'accepted' | 'duplicate'>;
   sanitizer: Sanitizer;
   logger: Logger;
-  /** Findings only: the memo is not saved and nothing is routed. */
+  /** Findings only: nothing is routed (and the caller gives a memo store that does not write). */
   dryRun?: boolean;
 }
 
@@ -79,15 +79,12 @@ export async function ingestSnapshots(snapshots: readonly SamplerSnapshot[], dep
   if (snapshots.length === 0) return result;
   const { config } = deps;
   const ctx = { cfg: config.samplerLogs, names: config.metricNames, selectors: config.selectors };
-  if (deps.dryRun) {
-    result.findings = samplerFindings(combineSnapshots(await deps.memo.load(), snapshots), snapshots, ctx);
-    return result;
-  }
   await deps.memo.update((current) => {
     const combined = combineSnapshots(current, snapshots);
     result.findings = samplerFindings(combined, snapshots, ctx);
     return trimMemo(combined, config.samplerLogs.retention);
   });
+  if (deps.dryRun) return result;
   const sanitize = deps.sanitizer;
   for (const f of result.findings) {
     const verdict = await deps.route(samplerBatch(f, { links: config.links, sanitize }));

@@ -100,6 +100,19 @@ describe('pooler-watch ingest-logs', () => {
     expect(await notifications()).toEqual([]);
   });
 
+  it('--dry-run over more than one batch finds what a real ingest finds (later batches see the earlier ones)', async () => {
+    const line = (await readFile(fixturePath('worker-oom.log'), 'utf8')).split('\n').find((l) => l.includes('memory sampler snapshot'))!;
+    const stamp = /^\S+/.exec(line)![0];
+    const t0 = Date.parse(stamp);
+    const lines = Array.from({ length: 620 }, (_, i) => line.replace(stamp, new Date(t0 + i * 60_000).toISOString()));
+    const file = join(dir, 'long.log');
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const dry = JSON.parse((await runCli(['ingest-logs', file, '--config', config, '--json', '--dry-run'])).stdout) as { findings: unknown[] };
+    const real = JSON.parse((await runCli(['ingest-logs', file, '--config', config, '--json'])).stdout) as { findings: unknown[] };
+    expect(dry.findings.length).toBeGreaterThan(20);
+    expect(dry.findings).toEqual(real.findings);
+  });
+
   it('no secret from an unknown field, a process or ETS name reaches stdout, stderr, notifications or the memo', async () => {
     const file = join(dir, 'hostile.log');
     await writeFile(file, `${HOSTILE_LINES.join('\n')}\n`);
