@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Notification } from '../core/render/types.ts';
 import type { Channel, ChannelDeps } from './channel.ts';
 

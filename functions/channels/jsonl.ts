@@ -1,6 +1,6 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ChannelError } from '../platform/errors.ts';
 import type { Channel, ChannelDeps } from './channel.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Channel, ChannelDeps } from './channel.ts';
 import type { ChannelType } from './channel-types.ts';
 import { ConsoleConfig, createConsoleChannel } from './console.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SecretRef } from '../config/secret-ref.ts';
 import type { Notification } from '../core/render/types.ts';
 import { ChannelError } from '../platform/errors.ts';

@@ -1,6 +1,6 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { MessageAttributeValue, PublishCommandInput, SNSClientConfig } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AlertItem, Notification } from '../core/render/types.ts';
 import { truncate } from '../core/render/truncate.ts';
 import type { Limit } from '../core/render/truncate.ts';

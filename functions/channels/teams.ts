@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SecretRef } from '../config/secret-ref.ts';
 import type { AlertItem, Notification } from '../core/render/types.ts';
 import { truncate, truncateList, type Limit } from '../core/render/truncate.ts';

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SecretRef } from '../config/secret-ref.ts';
 import type { AlertItem, Notification } from '../core/render/types.ts';
 import { truncate, type Limit } from '../core/render/truncate.ts';

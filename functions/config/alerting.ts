@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ChannelConfig } from '../channels/registry.ts';
 import { Duration } from './duration.ts';
 import { receiverRouteFields } from './sections.ts';

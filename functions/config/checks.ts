@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseJsonPath } from '../core/probes/json-path.ts';
 import { MAX_PATTERN_CHARS, regexProblem } from '../core/probes/safe-regex.ts';
 import { PositiveDuration } from './duration.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Every metric name pooler-watch reads, defaulting to the Codex Pooler runbook's names

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { resolveThresholds } from '../core/heuristics/thresholds.ts';
 import { ConfigError } from '../platform/errors.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANNEL_TYPES } from '../channels/channel-types.ts';
 import { parseJsonConfigWith } from './parse-config.ts';
 import { completeSections, defaultReceivers, probeSections, receiverRouteFields } from './sections.ts';

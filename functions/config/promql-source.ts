@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultMetricNames, RunbookSelectors } from './metric-names.ts';
 import type { MetricNames } from './metric-names.ts';
 import { promqlString } from '../core/heuristics/promql.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Duration, PositiveDuration } from './duration.ts';
 
 const ratio = (d: number) => z.number().gt(0).lte(1).default(d);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DeliveryConfig, Receiver } from './alerting.ts';
 import { ReceiverConfig } from './receiver.ts';
 import { SamplerLogs } from './sampler.ts';

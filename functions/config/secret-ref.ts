@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Where a secret comes from. Only the reference lives in config; the value is resolved at start-up.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ReceiverName, RoutingConfig, receiverNames } from '../core/routing/index.ts';
 import type { Receiver } from './alerting.ts';
 import { BuiltinChecks } from './builtin-checks.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseExposition, ParseError } from '../core/exposition/index.ts';
 import type { Snapshot } from '../core/types.ts';
 

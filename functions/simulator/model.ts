@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_START_MS } from './clock.ts';
 import { clearScenarioEffects, createPodState, type PodState } from './pod-state.ts';
 import { podMemory, type PodMemory } from './memory.ts';

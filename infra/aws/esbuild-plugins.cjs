@@ -36,26 +36,6 @@ function stubModule(name, filter, contents) {
 }
 
 /**
- * `import { z } from 'zod'` reads zod's `z`, a namespace re-exported as a value: esbuild then keeps every export of
- * zod (toJSONSchema, fromJSONSchema, z.compile, every format, …), ~100 KB of the minified bundle compiled at each
- * cold start. `import * as z from 'zod'` (the form zod's own docs use) names the same bindings, and esbuild keeps
- * only the `z.x` that are read. Our sources keep the named form (tests and the local runtime do not care); only
- * the exact line is rewritten, so anything else imported from zod is left alone.
- */
-const zodNamespaceImport = {
-  name: 'zod-namespace-import',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]functions[\\/].*\.ts$/ }, (args) => {
-      if (args.path.includes('node_modules')) return undefined;
-      const text = readFileSync(args.path, 'utf8');
-      const line = "import { z } from 'zod';";
-      if (!text.includes(line)) return undefined;
-      return { contents: text.replace(line, "import * as z from 'zod';"), loader: 'ts' };
-    });
-  },
-};
-
-/**
  * zod 4 re-exports every one of its ~50 error-message locales (`z.locales.*`) from its main entry, and esbuild
  * cannot drop them from a namespace re-export: about 300 KB of the minified bundle. pooler-watch never calls
  * `z.config(z.locales.xx())`, and zod itself configures English by importing `locales/en.js` directly, so the
@@ -366,7 +346,6 @@ const chunksPerFunction = {
 };
 
 module.exports = [
-  zodNamespaceImport,
   zodEnglishOnly,
   zodJitless,
   formDataUnused,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Bounds of an accepted webhook payload. Alertmanager itself caps nothing here; these keep a hostile or broken

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // One schema per kind, shared by every threshold of that kind (only the default differs): zod schemas are
 // immutable, and each cold start of every Lambda builds these ~50 fields, so ~150 fewer schema objects to build.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A value that JSON cannot hold as a number (NaN, ±Inf) travels as a string. */
 const JsonNumber = z.union([z.number(), z.enum(['NaN', '+Inf', '-Inf'])]);

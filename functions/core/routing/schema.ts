@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_INHIBIT_RULES } from './default-inhibit-rules.ts';
 import { Duration, PositiveDuration } from '../../config/duration.ts';
 import { MatcherParseError, matches, parseMatcherText } from './matchers.ts';

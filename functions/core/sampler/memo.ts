@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SamplerSnapshot } from './snapshot.ts';
 
 /** A pod's recent snapshots, oldest first, one per timestamp. */

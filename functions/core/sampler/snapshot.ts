@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One memory sampler snapshot, normalised: exactly the fields the runbook says the sampler logs (role metadata,

@@ -1,5 +1,5 @@
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config } from '../../config/schema.ts';
 import type { SecretRef } from '../../config/secret-ref.ts';
 import { createSanitizer, type Sanitizer } from '../../core/sanitize/index.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SendReceipt } from '../../channels/channel.ts';
 import type { ClaimResult, Ledger, LedgerBounds } from '../delivery/ledger.ts';
 import { StateError } from '../errors.ts';

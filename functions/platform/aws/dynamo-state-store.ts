@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { StateError } from '../errors.ts';
 import type { StateStore, StoredState } from '../state-store.ts';
 import { StateConflictError, isConditionalCheckFailed } from './errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ResolvedTarget } from '../../runtime/probe-round.ts';
 import type { CheckRunner } from '../../runtime/check-runner.ts';
 import { createCheckRunners } from '../../runtime/check-runners.ts';

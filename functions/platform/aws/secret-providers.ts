@@ -1,7 +1,7 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SecretRef } from '../../config/secret-ref.ts';
 import { ConfigError } from '../errors.ts';
 import { describeSecretRef } from '../secrets.ts';

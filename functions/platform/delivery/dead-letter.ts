@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChannelError } from '../errors.ts';
 import { withFileLock } from './file-lock.ts';
 import { DeliveryJobSchema, jobFromStored } from './job.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SendReceipt } from '../../channels/channel.ts';
 import type { LedgerData, LedgerRules } from './ledger.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SendReceipt } from '../../channels/channel.ts';
 
 /** Result of {@link Ledger.claim}: `delivered` means the id is already in the ledger (nothing to send). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { withFileLock } from './file-lock.ts';
 import { DeliveryJobSchema, jobFromStored } from './job.ts';
 import type { DeliveryJob } from './job.ts';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors.ts';
 import { authConfigured } from './auth.ts';
 import { DEFAULT_MAX_BODY_BYTES, logOutcome, preflight, processBody } from './handle-webhook.ts';

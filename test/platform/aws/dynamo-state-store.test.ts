@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { StateConflictError } from '../../../functions/platform/aws/errors.ts';
 import { DynamoStateStore } from '../../../functions/platform/aws/dynamo-state-store.ts';
 import type { DynamoStateStoreOptions } from '../../../functions/platform/aws/dynamo-state-store.ts';
