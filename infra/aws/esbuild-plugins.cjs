@@ -24,13 +24,26 @@ function patchFile(path, replacements, name) {
   return text;
 }
 
-/** A module that replaces an unused dependency: importing it works, calling it fails loudly. */
-function stubModule(name, filter, contents) {
+/** Loads the files matching `filter` with {@link patchFile}'s `replacements` applied. */
+function patchOnLoad(build, filter, replacements, name) {
+  build.onLoad({ filter }, (args) => ({ contents: patchFile(args.path, replacements, name), loader: 'js' }));
+}
+
+/** A plugin that only patches the files matching `filter`. */
+function patchModule(name, filter, replacements) {
+  return { name, setup: (build) => patchOnLoad(build, filter, replacements, name) };
+}
+
+/**
+ * A module that replaces an unused dependency: importing it works, calling it fails loudly. `resolveDir` lets the
+ * stub import packages itself.
+ */
+function stubModule(name, filter, contents, resolveDir) {
   return {
     name,
     setup(build) {
       build.onResolve({ filter }, (args) => ({ path: args.path, namespace: name }));
-      build.onLoad({ filter: /.*/, namespace: name }, () => ({ contents, loader: 'js' }));
+      build.onLoad({ filter: /.*/, namespace: name }, () => ({ contents, loader: 'js', ...(resolveDir ? { resolveDir } : {}) }));
     },
   };
 }
@@ -58,19 +71,9 @@ const zodEnglishOnly = {
  * turns it off (same results, interpreted path); it is read as each schema is built, so it is set where zod creates
  * its global config, before any schema exists, i.e. `z.config({ jitless: true })` ahead of everything.
  */
-const zodJitless = {
-  name: 'zod-jitless',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]core[\\/]core\.js$/ }, (args) => ({
-      contents: patchFile(
-        args.path,
-        [['(_a = globalThis).__zod_globalConfig ?? (_a.__zod_globalConfig = {});', '(_a = globalThis).__zod_globalConfig ?? (_a.__zod_globalConfig = { jitless: true });']],
-        'zod-jitless',
-      ),
-      loader: 'js',
-    }));
-  },
-};
+const zodJitless = patchModule('zod-jitless', /[\\/]node_modules[\\/]zod[\\/]v4[\\/]core[\\/]core\.js$/, [
+  ['(_a = globalThis).__zod_globalConfig ?? (_a.__zod_globalConfig = {});', '(_a = globalThis).__zod_globalConfig ?? (_a.__zod_globalConfig = { jitless: true });'],
+]);
 
 /**
  * axios' Node build imports form-data (and through it mime-types, mime-db's 130 KB table, combined-stream and the
@@ -114,29 +117,25 @@ const axiosNodeOnly = {
       contents: 'export const getFetch = () => false;\nexport default false;\n',
       loader: 'js',
     }));
-    build.onLoad({ filter: /[\\/]node_modules[\\/]axios[\\/]lib[\\/]utils\.js$/ }, (args) => ({
-      contents: patchFile(
-        args.path,
+    patchOnLoad(
+      build,
+      /[\\/]node_modules[\\/]axios[\\/]lib[\\/]utils\.js$/,
+      [
+        ["const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;\n", ''],
+        ['  if (FormDataCtor && thing instanceof FormDataCtor) return true;\n', ''],
         [
-          ["const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;\n", ''],
-          ['  if (FormDataCtor && thing instanceof FormDataCtor) return true;\n', ''],
-          [
-            '  if (!isFunction(thing.append)) return false;\n',
-            "  if (!isFunction(thing.append)) return false;\n  if (typeof G.FormData !== 'undefined' && thing instanceof G.FormData) return true;\n",
-          ],
+          '  if (!isFunction(thing.append)) return false;\n',
+          "  if (!isFunction(thing.append)) return false;\n  if (typeof G.FormData !== 'undefined' && thing instanceof G.FormData) return true;\n",
         ],
-        'axios-node-only',
-      ),
-      loader: 'js',
-    }));
-    build.onLoad({ filter: /[\\/]node_modules[\\/]axios[\\/]lib[\\/](adapters[\\/]http|helpers[\\/]Http2Sessions)\.js$/ }, (args) => ({
-      contents: patchFile(
-        args.path,
-        [["import http2 from 'http2';", "const http2 = { get constants() { return process.getBuiltinModule('node:http2').constants; }, connect: (...a) => process.getBuiltinModule('node:http2').connect(...a) };"]],
-        'axios-node-only',
-      ),
-      loader: 'js',
-    }));
+      ],
+      'axios-node-only',
+    );
+    patchOnLoad(
+      build,
+      /[\\/]node_modules[\\/]axios[\\/]lib[\\/](adapters[\\/]http|helpers[\\/]Http2Sessions)\.js$/,
+      [["import http2 from 'http2';", "const http2 = { get constants() { return process.getBuiltinModule('node:http2').constants; }, connect: (...a) => process.getBuiltinModule('node:http2').connect(...a) };"]],
+      'axios-node-only',
+    );
   },
 };
 
@@ -155,15 +154,9 @@ const debugDisabled = stubModule(
  * whole web-streams implementation at every cold start. The global `ReadableStream` is the same class, and Node
  * loads it only when it is touched, i.e. on the streaming path, which our handlers never take.
  */
-const middyStreamsOnDemand = {
-  name: 'middy-streams-on-demand',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]node_modules[\\/]@middy[\\/]core[\\/]index\.js$/ }, (args) => ({
-      contents: patchFile(args.path, [['import { ReadableStream } from "node:stream/web";\n', '']], 'middy-streams-on-demand'),
-      loader: 'js',
-    }));
-  },
-};
+const middyStreamsOnDemand = patchModule('middy-streams-on-demand', /[\\/]node_modules[\\/]@middy[\\/]core[\\/]index\.js$/, [
+  ['import { ReadableStream } from "node:stream/web";\n', ''],
+]);
 
 /**
  * Each SDK client registers every one of its service's error classes (and their schemas) at import: SSM ~140, for
@@ -225,17 +218,12 @@ const awsErrorsUsed = {
  * chunk of a dynamic import (it splits before it tree-shakes). Nothing in a Node bundle imports that chunk, so
  * bowser is replaced by a stub that fails loudly if that ever changes.
  */
-const bowserUnused = {
-  name: 'bowser-unused',
-  setup(build) {
-    build.onResolve({ filter: /^bowser$/ }, () => ({ path: 'bowser', namespace: 'bowser-unused' }));
-    build.onLoad({ filter: /.*/, namespace: 'bowser-unused' }, () => ({
-      contents: 'const unused = () => { throw new Error("bowser is not bundled (browser-only user agent parsing)"); };\n' +
-        'export default { parse: unused, getParser: unused };\n',
-      loader: 'js',
-    }));
-  },
-};
+const bowserUnused = stubModule(
+  'bowser-unused',
+  /^bowser$/,
+  'const unused = () => { throw new Error("bowser is not bundled (browser-only user agent parsing)"); };\n' +
+    'export default { parse: unused, getParser: unused };\n',
+);
 
 /**
  * The SDK's HTTP protocols load `@smithy/core/event-streams` with `import()` only for an operation with an event
@@ -257,21 +245,15 @@ const eventStreamsUnused = stubModule(
  * web-identity and container/IMDS providers (~80 KB, loaded at cold start) that can never be reached there, so the
  * chain is replaced by the environment provider alone. Local runs and tests do not use these bundles.
  */
-const lambdaEnvCredentials = {
-  name: 'lambda-env-credentials',
-  setup(build) {
-    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: 'lambda-env-credentials', namespace: 'lambda-env-credentials' }));
-    build.onLoad({ filter: /.*/, namespace: 'lambda-env-credentials' }, () => ({
-      contents:
-        'import { fromEnv } from "@aws-sdk/credential-provider-env";\n' +
-        'export const defaultProvider = (init = {}) => fromEnv(init);\n' +
-        'export const credentialsWillNeedRefresh = (c) => c?.expiration !== undefined;\n' +
-        'export const credentialsTreatedAsExpired = (c) => c?.expiration !== undefined && c.expiration.getTime() - Date.now() < 300000;\n',
-      loader: 'js',
-      resolveDir: __dirname,
-    }));
-  },
-};
+const lambdaEnvCredentials = stubModule(
+  'lambda-env-credentials',
+  /^@aws-sdk\/credential-provider-node$/,
+  'import { fromEnv } from "@aws-sdk/credential-provider-env";\n' +
+    'export const defaultProvider = (init = {}) => fromEnv(init);\n' +
+    'export const credentialsWillNeedRefresh = (c) => c?.expiration !== undefined;\n' +
+    'export const credentialsTreatedAsExpired = (c) => c?.expiration !== undefined && c.expiration.getTime() - Date.now() < 300000;\n',
+  __dirname,
+);
 
 /**
  * Node's ESM loader gives a built-in module (`import { createHash } from "node:crypto"`) a module namespace holding
