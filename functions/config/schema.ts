@@ -10,25 +10,15 @@ export { SecretRef } from './secret-ref.ts';
 
 export { AlertPolicy, Target } from './sections.ts';
 
-// The probe's sections (sections.ts) plus what only the local runtime, dispatch and sampler-logs read, in the order
-// the parsed config has always had its keys.
+// The probe's sections (sections.ts), so both schemas always share them, plus what only the local runtime, dispatch
+// and sampler-logs read.
 const ConfigShape = z
   .object({
-    targets: probeSections.targets,
+    ...probeSections,
     /** Serve the Alertmanager webhook receiver (`POST /alertmanager`, `GET /healthz`) beside the probe loop. */
     receiver: ReceiverConfig.optional(),
-    checks: probeSections.checks,
-    interval: probeSections.interval,
-    alerting: probeSections.alerting,
-    builtinChecks: probeSections.builtinChecks,
-    metricNames: probeSections.metricNames,
-    selectors: probeSections.selectors,
-    thresholds: probeSections.thresholds,
-    state: probeSections.state,
     /** Where notifications go. None configured: the console and `<state.dir>/notifications.jsonl`. */
     receivers: z.array(Receiver).default([]),
-    routing: probeSections.routing,
-    links: probeSections.links,
     delivery: DeliveryConfig.default(DeliveryConfig.parse({})),
     samplerLogs: SamplerLogs.default(SamplerLogs.parse({})),
   })
