@@ -4,11 +4,12 @@ import type { MetricNames } from './metric-names.ts';
 import { promqlString } from '../core/heuristics/promql.ts';
 
 /**
- * How a `kind: promql` target authenticates to the Prometheus HTTP API.
+ * How a target authenticates: to the app's /metrics, to Prometheus /federate (often a reverse proxy with basic
+ * auth), or to the Prometheus HTTP API.
  * - `bearer`: `Authorization: Bearer <token>` (the target's `token`);
  * - `basic`: `Authorization: Basic` with this `username` and the target's `token` as the password, so the password
  *   is a SecretRef resolved like every other token (env/file locally, Secrets Manager/SSM on AWS);
- * - `sigv4`: AWS Signature V4 for Amazon Managed Service for Prometheus, credentials from the default AWS chain
+ * - `sigv4` (`kind: promql` only): AWS Signature V4 for Amazon Managed Service for Prometheus, credentials from the default AWS chain
  *   (environment, profile, IRSA/web identity, container/instance role; the Lambda role's environment on AWS).
  *   No `roleArn`: assuming a role needs STS, which the probe does not bundle; use a profile with `role_arn` or
  *   give the probe's own role `aps:QueryMetrics`.
@@ -45,20 +46,21 @@ interface PromqlFields {
   appSeries?: boolean;
 }
 
-/** superRefine of Target: the promql-only fields on other kinds, and the token each auth needs. */
+/** superRefine of Target: the promql-only fields and auth on other kinds, and the token each auth needs. */
 export function checkPromqlTarget(t: PromqlFields, ctx: z.RefinementCtx): void {
   const issue = (path: string, message: string): void => ctx.addIssue({ code: 'custom', path: [path], message });
+  const type = t.auth?.type;
   if (t.kind !== 'promql') {
-    for (const key of ['auth', 'queries', 'appSeries'] as const) {
+    for (const key of ['queries', 'appSeries'] as const) {
       if (t[key] !== undefined) issue(key, 'only for kind: promql');
     }
-    return;
+    if (type === 'sigv4') issue('auth', 'sigv4 only for kind: promql (Amazon Managed Service for Prometheus has no /federate)');
   }
-  const type = t.auth?.type;
   if ((type === 'basic' || type === 'bearer') && t.token === undefined) issue('token', `auth ${type} needs a token (the ${type === 'basic' ? 'password' : 'bearer token'})`);
   if ((type === 'none' || type === 'sigv4') && t.token !== undefined) issue('token', `auth ${type} sends no token: remove it`);
   // Plain http only to a loopback address (a local SigV4 proxy, tests): the session token travels in a header.
-  if (type === 'sigv4' && !t.url.startsWith('https:') && !isLoopback(t.url)) issue('url', 'SigV4 needs an https URL (http only to a loopback address)');
+  // No such rule for basic: a bearer token has always been allowed over in-cluster http, and a password is no more secret.
+  if (type === 'sigv4' && t.kind === 'promql' && !t.url.startsWith('https:') && !isLoopback(t.url)) issue('url', 'SigV4 needs an https URL (http only to a loopback address)');
 }
 
 function isLoopback(url: string): boolean {

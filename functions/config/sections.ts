@@ -29,10 +29,11 @@ export const Target = z
     connectTimeout: Duration.default(2_000),
     timeout: Duration.default(10_000),
     maxBytes: z.number().int().positive().default(32 * 1024 * 1024),
-    /** Off by default: a redirect could carry the bearer token to another host. */
+    /** Off by default: a redirect could carry the credentials to another host. */
     followRedirects: z.boolean().default(false),
-    /** `kind: promql` only (functions/config/promql-source.ts): credentials, instant queries, app series too. */
+    /** Credentials, every kind (sigv4: promql only); absent: bearer with `token`, else none (config/promql-source.ts). */
     auth: PromqlAuth.optional(),
+    /** `kind: promql` only: instant queries, app series too. */
     queries: PromqlQueries.optional(),
     appSeries: z.boolean().optional(),
   })

@@ -9,10 +9,13 @@ import type { Snapshot } from '../core/types.ts';
 import { parsePromqlResponse, samplesToFamilies } from './promql-response.ts';
 import { readCapped } from './read-capped.ts';
 import type { ScrapeFailed, ScrapeOk, ScrapeOptions } from './scrape.ts';
+import type { Secret } from './secrets.ts';
 import { classifyError, discard, failed, headerString, MAX_REDIRECTS, mediaType, redirectFailure, startBudget } from './scrape-http.ts';
 import { truncate } from '../core/render/truncate.ts';
 import type { Failure, RequestBudget } from './scrape-http.ts';
 import { awsQueryString, defaultAwsCredentials, sigv4Headers } from './sigv4.ts';
+import { authHeaders, authType, BASIC_AUTH_HINT, rejectedDetail } from './target-auth.ts';
+import type { AuthType } from './target-auth.ts';
 
 /** Series one target may return over all its queries: past this a selector is far too broad. */
 export const MAX_PROMQL_SERIES = 200_000;
@@ -21,16 +24,14 @@ const MAX_ERROR_BODY = 64 * 1024;
 
 const HINTS = {
   bearer: 'check the bearer token the target references and that it may query this Prometheus API',
-  basic: 'check the basic-auth username and the password the target references',
+  basic: BASIC_AUTH_HINT,
   sigv4:
     'check that the probe\'s AWS identity has aps:QueryMetrics on this workspace, that the region in auth.sigv4 is the workspace\'s, and that the host clock is right (SigV4 allows 5 minutes of skew)',
   none: 'this Prometheus API requires credentials: configure auth (bearer, basic or sigv4) on the target',
   unreachable:
     'check that the Prometheus API is reachable from pooler-watch (URL, DNS, network policy; for AMP from a private subnet, the aps-workspaces VPC endpoint); if it answers slowly, narrow the queries or raise the target timeout',
   notApi: 'the URL does not answer as a Prometheus HTTP API: give the API base (e.g. http://prometheus:9090/ or the AMP workspace URL ending in /workspaces/<id>/), and check for a proxy or login page in front of it',
-} as const;
-
-type AuthType = 'bearer' | 'basic' | 'sigv4' | 'none';
+} as const satisfies Record<AuthType | 'unreachable' | 'notApi', string>;
 
 /** One query's outcome: samples, or a failure of that query. */
 type QueryOutcome = { ok: true; samples: Sample[] } | { ok: false; failure: Failure };
@@ -53,7 +54,7 @@ export async function queryPromqlTarget(target: Target, opts: ScrapeOptions = {}
     if (total() > target.maxBytes) budget.abort('too-large');
   };
   try {
-    const ctx: QueryContext = { target, opts, ts, auth: authHeaders(target, opts), budget };
+    const ctx: QueryContext = { target, opts, ts, auth: authHeaders(target, opts.token), budget };
     const outcomes = await Promise.all(queries.map((q, i) => runQuery(ctx, q, (n) => onBytes(i, n))));
     const failures = outcomes.flatMap((o, i) => (o.ok ? [] : [{ i, failure: o.failure }]));
     const bytes = total();
@@ -79,20 +80,6 @@ export async function queryPromqlTarget(target: Target, opts: ScrapeOptions = {}
   } finally {
     budget.dispose();
   }
-}
-
-function authType(target: Target): AuthType {
-  return target.auth?.type ?? (target.token ? 'bearer' : 'none');
-}
-
-/** Headers every query carries; SigV4 is per request (it signs the query), so it is not here. */
-function authHeaders(target: Target, opts: ScrapeOptions): Record<string, string> {
-  const type = authType(target);
-  if (type === 'bearer' && opts.token) return { Authorization: `Bearer ${opts.token.reveal()}` };
-  if (type === 'basic' && opts.token && target.auth?.type === 'basic') {
-    return { Authorization: `Basic ${Buffer.from(`${target.auth.username}:${opts.token.reveal()}`, 'utf8').toString('base64')}` };
-  }
-  return {};
 }
 
 /** `<base>/api/v1/query` (a base already ending in it is kept), with the base's own query parameters first. */
@@ -141,7 +128,7 @@ async function runQuery(ctx: QueryContext, query: string, onBytes: (n: number) =
   });
   // Each query's failure carries its own status: queries run side by side, and the first failure is reported.
   const fail = (failure: Failure): QueryOutcome => ({ ok: false, failure: { ...failure, status: res.status } });
-  const early = statusFailure(res, target);
+  const early = statusFailure(res, target, ctx.opts.token);
   if (early?.final) {
     discard(res);
     return fail(early.failure);
@@ -179,17 +166,11 @@ class CredentialsUnavailable extends Error {
 }
 
 /** Statuses decided before the body: `final` ones are not read at all; others are read for their errorType. */
-function statusFailure(res: AxiosResponse<Readable>, target: Target): { failure: Failure; final: boolean } | undefined {
+function statusFailure(res: AxiosResponse<Readable>, target: Target, token: Secret | undefined): { failure: Failure; final: boolean } | undefined {
   const s = res.status;
-  const type = authType(target);
   if (s === 401 || s === 403) {
-    const detail =
-      type === 'none'
-        ? `${s} the API requires credentials but none are configured`
-        : type === 'sigv4'
-          ? `${s} SigV4 request rejected`
-          : `${s} ${type === 'basic' ? 'basic-auth credentials' : 'token'} rejected`;
-    return { final: true, failure: { reason: 'unauthorized', detail, hint: HINTS[type] } };
+    const type = authType(target, token);
+    return { final: true, failure: { reason: 'unauthorized', detail: rejectedDetail(s, type, 'the API requires credentials but none are configured'), hint: HINTS[type] } };
   }
   if (s >= 300 && s < 400) return { final: true, failure: redirectFailure(res, target) };
   const ct = headerString(res.headers['content-type']);

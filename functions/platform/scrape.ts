@@ -13,6 +13,7 @@ import { truncate } from '../core/render/truncate.ts';
 import type { Failure } from './scrape-http.ts';
 import type { Secret } from './secrets.ts';
 import type { AwsCredentialsProvider } from './sigv4.ts';
+import { authHeaders, authType, BASIC_AUTH_HINT, rejectedDetail } from './target-auth.ts';
 
 export type { ScrapeFailureReason } from './scrape-failure.ts';
 
@@ -40,7 +41,7 @@ export interface ScrapeFailed {
 
 /** Options of {@link scrapeTarget}. */
 export interface ScrapeOptions {
-  /** Sent as `Authorization: Bearer …`. */
+  /** The target's resolved token: sent as `Authorization: Bearer …`, or as the password of `auth: basic`. */
   token?: Secret;
   /** Clock for `snapshot.ts` (the demo runs on a simulated clock); default `Date.now`. */
   now?: () => number;
@@ -63,8 +64,7 @@ export async function scrapeTarget(target: Target, opts: ScrapeOptions = {}): Pr
   const fail = (f: Failure): ScrapeFailed => failed(target, opts, f, { durationMs: budget.elapsed(), bytes, status });
 
   try {
-    const headers: Record<string, string> = { Accept: ACCEPT_HEADER, 'Accept-Encoding': 'gzip', 'User-Agent': 'pooler-watch' };
-    if (opts.token) headers.Authorization = `Bearer ${opts.token.reveal()}`;
+    const headers: Record<string, string> = { Accept: ACCEPT_HEADER, 'Accept-Encoding': 'gzip', 'User-Agent': 'pooler-watch', ...authHeaders(target, opts.token) };
     const res: AxiosResponse<Readable> = await axios.request<Readable>({
       url: requestUrl(target),
       method: 'GET',
@@ -76,11 +76,11 @@ export async function scrapeTarget(target: Target, opts: ScrapeOptions = {}): Pr
       signal: budget.signal,
       httpAgent: budget.agents.httpAgent,
       httpsAgent: budget.agents.httpsAgent,
-      // In-cluster scrapes: an env-configured proxy would see the bearer token.
+      // In-cluster scrapes: an env-configured proxy would see the credentials.
       proxy: false,
     });
     status = res.status;
-    const early = classifyResponse(res, target, opts.token !== undefined);
+    const early = classifyResponse(res, target, opts.token);
     if (early) {
       discard(res);
       return fail(early);
@@ -124,11 +124,13 @@ export function requestUrl(target: Target): string {
   return u.toString();
 }
 
-function classifyResponse(res: AxiosResponse<Readable>, target: Target, sentToken: boolean): Failure | undefined {
+function classifyResponse(res: AxiosResponse<Readable>, target: Target, token: Secret | undefined): Failure | undefined {
   const s = res.status;
   if (s === 401 || s === 403) {
-    const detail = sentToken ? `${s} token rejected` : `${s} metrics auth is on but no token configured`;
-    return { reason: 'unauthorized', detail };
+    const type = authType(target, token);
+    const detail = rejectedDetail(s, type, 'metrics auth is on but no token configured');
+    // The reason's default hint points at the app's bearer token in /admin/system, which a basic-auth password is not.
+    return { reason: 'unauthorized', detail, ...(type === 'basic' ? { hint: BASIC_AUTH_HINT } : {}) };
   }
   if (s >= 300 && s < 400) return redirectFailure(res, target);
   if (s < 200 || s >= 300) return { reason: 'http-error', detail: `HTTP ${s}` };

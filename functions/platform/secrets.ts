@@ -22,6 +22,14 @@ function register(value: string): void {
   }
 }
 
+/**
+ * Registers a value derived from a secret that none of the secret's encoded forms would match, such as the base64 of
+ * a Basic header's `user:password`, so it is redacted like the secret itself.
+ */
+export function registerDerivedSecret(value: string): void {
+  register(value);
+}
+
 /** Registered secret values, longest first (so a secret containing another is replaced whole). */
 export function registeredSecretValues(): readonly string[] {
   sortedCache ??= [...registry].sort((a, b) => b.length - a.length);

@@ -19,13 +19,37 @@ describe('PromQL target config', () => {
 
   it('rejects what cannot work, naming the path', () => {
     expect(messages({ kind: 'federate', queries: ['up'] })).toEqual(['queries: only for kind: promql']);
-    expect(messages({ kind: 'metrics', auth: { type: 'none' } })).toEqual(['auth: only for kind: promql']);
     expect(messages({ kind: 'promql', auth: { type: 'basic', username: 'u' } })).toEqual(['token: auth basic needs a token (the password)']);
     expect(messages({ kind: 'promql', auth: { type: 'sigv4', region: 'eu-west-1' }, token: { env: 'T' } })).toEqual(['token: auth sigv4 sends no token: remove it']);
     expect(messages({ kind: 'promql', url: 'http://prom.example/', auth: { type: 'sigv4', region: 'eu-west-1' } })).toEqual(['url: SigV4 needs an https URL (http only to a loopback address)']);
     expect(messages({ kind: 'promql', auth: { type: 'sigv4', region: 'Mars' } })[0]).toMatch(/^auth.region: an AWS region/);
     expect(messages({ kind: 'promql', queries: [] })[0]).toMatch(/^queries:/);
     expect(messages({ kind: 'promql', auth: { type: 'basic', username: 'a:b' }, token: { env: 'T' } })[0]).toMatch(/^auth.username/);
+  });
+});
+
+describe('auth on metrics and federate targets', () => {
+  const parse = (t: Record<string, unknown>) => Target.safeParse({ name: 'f', url: 'http://prometheus.monitoring:9090/federate', ...t });
+  const messages = (t: Record<string, unknown>) => {
+    const r = parse(t);
+    return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+
+  it.each(['federate', 'metrics'])('%s accepts basic (over http too, like bearer), bearer and none', (kind) => {
+    const basic = parse({ kind, auth: { type: 'basic', username: 'prom' }, token: { env: 'FEDERATE_PASSWORD' } });
+    expect(basic.success && basic.data.auth).toEqual({ type: 'basic', username: 'prom' });
+    expect(messages({ kind, auth: { type: 'bearer' }, token: { env: 'T' } })).toEqual([]);
+    expect(messages({ kind, auth: { type: 'none' } })).toEqual([]);
+  });
+
+  it('rejects sigv4, a token-based auth without a token, and a token with none', () => {
+    const sigv4 = { type: 'sigv4', region: 'eu-west-1' };
+    expect(messages({ kind: 'federate', auth: sigv4 })).toEqual(['auth: sigv4 only for kind: promql (Amazon Managed Service for Prometheus has no /federate)']);
+    expect(messages({ kind: 'metrics', auth: sigv4 })).toHaveLength(1);
+    expect(messages({ kind: 'federate', auth: { type: 'basic', username: 'prom' } })).toEqual(['token: auth basic needs a token (the password)']);
+    expect(messages({ kind: 'metrics', auth: { type: 'bearer' } })).toEqual(['token: auth bearer needs a token (the bearer token)']);
+    expect(messages({ kind: 'metrics', auth: { type: 'none' }, token: { env: 'T' } })).toEqual(['token: auth none sends no token: remove it']);
+    expect(messages({ kind: 'federate', queries: ['up'], appSeries: true })).toEqual(['queries: only for kind: promql', 'appSeries: only for kind: promql']);
   });
 });
 
