@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { parseJsonPath } from '../core/probes/json-path.ts';
+import { RequestBody } from './check-body.ts';
 import { MAX_PATTERN_CHARS, regexProblem } from '../core/probes/safe-regex.ts';
 import { PositiveDuration } from './duration.ts';
 import { ResourceName } from './name.ts';
@@ -10,7 +11,8 @@ export const StatusSpec = z.union([z.number().int().min(100).max(599), z.enum(['
 export type StatusSpec = z.infer<typeof StatusSpec>;
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// Set by the runner from the request itself; letting config override them would desynchronise the framing.
+// Set by the runner from the request itself; letting config override them would desynchronise the framing
+// (Content-Length is computed from `body`).
 const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te', 'trailer', 'keep-alive']);
 /** Headers that carry credentials: a value must be a secret reference, so it is never written in the config in clear. */
 export const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
@@ -105,6 +107,8 @@ export const HttpCheck = z
         }
       })
       .default({}),
+    /** Sent with POST, PUT, PATCH, DELETE or OPTIONS; dropped when a redirect turns the request into a GET. */
+    body: RequestBody.optional(),
     expectStatus: z.array(StatusSpec).min(1).default(['2xx']),
     /** Slower than this (the whole exchange, redirects included): degraded. */
     maxLatency: PositiveDuration.optional(),
@@ -127,7 +131,17 @@ export const HttpCheck = z
     severity: z.enum(['critical', 'warning', 'info']).default('critical'),
   })
   .strict()
-  .refine((c) => c.method !== 'HEAD' || c.expectBody.length === 0, { message: 'a HEAD response has no body to assert on', path: ['expectBody'] });
+  .refine((c) => c.method !== 'HEAD' || c.expectBody.length === 0, { message: 'a HEAD response has no body to assert on', path: ['expectBody'] })
+  .superRefine((c, ctx) => {
+    if (c.body === undefined) return;
+    // Legal for GET, but many proxies and CDNs drop or refuse it, and GET is the default: a forgotten `method`.
+    if (c.method === 'GET' || c.method === 'HEAD') {
+      ctx.issues.push({ code: 'custom', path: ['body'], message: `a ${c.method} request sends no body (proxies drop or refuse one): set method to POST, PUT or PATCH`, input: c.method });
+    }
+    if (c.body.contentType !== undefined && Object.keys(c.headers).some((h) => h.toLowerCase() === 'content-type')) {
+      ctx.issues.push({ code: 'custom', path: ['body', 'contentType'], message: 'Content-Type is set in headers too: set it in one place', input: c.body.contentType });
+    }
+  });
 export type HttpCheck = z.infer<typeof HttpCheck>;
 
 /** The `checks` list: names are unique, since they key alerts and metrics. */

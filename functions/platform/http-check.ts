@@ -21,17 +21,36 @@ export interface ResolvedHeader {
   secret: boolean;
 }
 
+/** The request body, serialized; `secret` when it came from a secret reference: never sent to another origin. */
+export interface ResolvedBody {
+  data: Buffer;
+  /** Sent unless a header sets Content-Type. */
+  contentType: string;
+  secret: boolean;
+}
+
 export interface HttpCheckRequest {
   check: HttpCheck;
   /** The check's headers with secret references resolved (keys as configured). */
   headers: Record<string, ResolvedHeader>;
+  body?: ResolvedBody;
   /** PEM bundle replacing the system roots (`tls.ca`). */
   ca?: string;
   signal?: AbortSignal;
 }
 
-/** Names that are credentials whatever their value's origin: never carried to another origin. */
+// Error codes are reported, so only short plain ones: a peer must not smuggle text through them.
 const CODE = /^[A-Z0-9_]{1,64}$/;
+
+/** What one hop sends: redirects change the method, and with it whether headers and body still go. */
+interface Outgoing {
+  method: string;
+  headers: Record<string, ResolvedHeader>;
+  body: ResolvedBody | undefined;
+}
+
+// Headers that describe the body (fetch's "request-body-header names"): they go when the body goes.
+const BODY_HEADERS = new Set(['content-type', 'content-encoding', 'content-language', 'content-location']);
 
 type Hop =
   | { ok: true; status: number; location?: string; body: Buffer; bytes: number; truncated: boolean; tls?: TlsFacts }
@@ -53,8 +72,7 @@ export async function performHttpCheck(req: HttpCheckRequest): Promise<HttpObser
   const chains: TlsFacts[] = [];
   let redirects = 0;
   let url = new URL(check.url);
-  let method: string = check.method;
-  let headers = { ...req.headers };
+  let out: Outgoing = { method: check.method, headers: { ...req.headers }, body: req.body };
   const fail = (kind: HttpFailureKind, code?: string): HttpObservation => ({
     latencyMs: elapsed(),
     bodyBytes: 0,
@@ -65,7 +83,7 @@ export async function performHttpCheck(req: HttpCheckRequest): Promise<HttpObser
   });
   try {
     for (;;) {
-      const hop = await exchangeVerified(url, method, headers, req, ctl.signal, () => check.timeout - elapsed());
+      const hop = await exchangeVerified(url, out, req, ctl.signal, () => check.timeout - elapsed());
       if ('tls' in hop && hop.tls) chains.push(hop.tls);
       if (!hop.ok) return fail(ctl.signal.aborted ? 'timeout' : hop.kind, hop.code);
       const redirect = hop.status >= 300 && hop.status < 400 && hop.location !== undefined && check.followRedirects;
@@ -88,9 +106,14 @@ export async function performHttpCheck(req: HttpCheckRequest): Promise<HttpObser
         return fail('bad-redirect');
       }
       if (next.protocol !== 'http:' && next.protocol !== 'https:') return fail('bad-redirect');
-      if (next.origin !== url.origin) headers = sameOriginOnly(headers);
-      // 303 always, and 301/302 for anything but GET/HEAD: what browsers and curl -L do.
-      if (hop.status === 303 || ((hop.status === 301 || hop.status === 302) && method !== 'GET' && method !== 'HEAD')) method = method === 'HEAD' ? 'HEAD' : 'GET';
+      // 303 always, and 301/302 for anything but GET/HEAD: what browsers and curl -L do. 307/308 keep both.
+      if (hop.status === 303 || ((hop.status === 301 || hop.status === 302) && out.method !== 'GET' && out.method !== 'HEAD')) out = withoutBody(out);
+      if (next.origin !== url.origin) {
+        // Failed rather than sent without it: a 307/308 asks for the same request, and an answer to a bodiless one
+        // would judge the endpoint on a request it was never meant to get.
+        if (out.body?.secret) return fail('secret-body-redirect');
+        out = { ...out, headers: sameOriginOnly(out.headers) };
+      }
       url = next;
       redirects += 1;
     }
@@ -108,25 +131,20 @@ export async function performHttpCheck(req: HttpCheckRequest): Promise<HttpObser
  * handshake; a self-signed leaf is retried pinned (its PEM as an extra trust anchor) when `tls.allowSelfSigned`,
  * so expiry and host name are still verified by Node.
  */
-async function exchangeVerified(
-  url: URL,
-  method: string,
-  headers: Record<string, ResolvedHeader>,
-  req: HttpCheckRequest,
-  signal: AbortSignal,
-  remaining: () => number,
-): Promise<Hop & { tls?: TlsFacts }> {
-  const first = await exchange(url, method, headers, req, signal, req.ca);
+async function exchangeVerified(url: URL, out: Outgoing, req: HttpCheckRequest, signal: AbortSignal, remaining: () => number): Promise<Hop & { tls?: TlsFacts }> {
+  // A refused certificate ends the handshake before any application data: no header or body byte has left.
+  const first = await exchange(url, out, req, signal, req.ca);
   if (first.ok || first.kind !== 'tls') return first;
   const inspected = await inspectChain(url, { ca: req.ca, timeoutMs: remaining(), signal });
   const failed: TlsFacts = { chain: inspected?.chain ?? [], verified: false, ...(first.code ? { verifyError: first.code } : {}) };
   if (!req.check.tls.allowSelfSigned || classifyTlsError(first.code) !== 'self-signed' || !inspected?.leafPem) return { ...first, tls: failed };
-  const pinned = await exchange(url, method, headers, req, signal, [...(req.ca ? [req.ca] : tls.rootCertificates), inspected.leafPem]);
+  const pinned = await exchange(url, out, req, signal, [...(req.ca ? [req.ca] : tls.rootCertificates), inspected.leafPem]);
   if (pinned.ok && pinned.tls) return { ...pinned, tls: { ...pinned.tls, pinnedSelfSigned: true } };
   return pinned.ok ? pinned : { ...pinned, tls: { ...failed, ...(pinned.code ? { verifyError: pinned.code } : {}) } };
 }
 
-function exchange(url: URL, method: string, headers: Record<string, ResolvedHeader>, req: HttpCheckRequest, signal: AbortSignal, ca: string | readonly string[] | undefined): Promise<Hop> {
+function exchange(url: URL, out: Outgoing, req: HttpCheckRequest, signal: AbortSignal, ca: string | readonly string[] | undefined): Promise<Hop> {
+  const { method } = out;
   return new Promise<Hop>((resolve) => {
     let settled = false;
     const settle = (hop: Hop): void => {
@@ -137,7 +155,7 @@ function exchange(url: URL, method: string, headers: Record<string, ResolvedHead
     const isHttps = url.protocol === 'https:';
     const options: https.RequestOptions = {
       method,
-      headers: outgoing(headers),
+      headers: outgoing(out),
       signal,
       // One connection per hop: no keep-alive socket outlives the check, and no TLS session is resumed (a resumed
       // session skips the verification whose result we report).
@@ -161,7 +179,8 @@ function exchange(url: URL, method: string, headers: Record<string, ResolvedHead
       );
     });
     request.on('error', (err) => settle(classify(err, signal)));
-    request.end();
+    if (out.body) request.end(out.body.data);
+    else request.end();
   });
 }
 
@@ -183,12 +202,22 @@ async function readPrefix(res: IncomingMessage, cap: number): Promise<{ body: Bu
   return { body: Buffer.concat(chunks), bytes, truncated: false };
 }
 
-function outgoing(headers: Record<string, ResolvedHeader>): OutgoingHttpHeaders {
+function outgoing({ headers, body }: Outgoing): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [name, h] of Object.entries(headers)) out[name.toLowerCase()] = h.value;
   out['user-agent'] ??= 'pooler-watch';
   out.accept ??= '*/*';
+  if (body) {
+    out['content-type'] ??= body.contentType;
+    out['content-length'] = body.data.length;
+  }
   return out;
+}
+
+/** The request a 303 (or a 301/302 after a non-GET) asks for: a GET, without the body or the headers about it. */
+function withoutBody(out: Outgoing): Outgoing {
+  const headers = Object.fromEntries(Object.entries(out.headers).filter(([name]) => !BODY_HEADERS.has(name.toLowerCase())));
+  return { method: out.method === 'HEAD' ? 'HEAD' : 'GET', headers, body: undefined };
 }
 
 function sameOriginOnly(headers: Record<string, ResolvedHeader>): Record<string, ResolvedHeader> {

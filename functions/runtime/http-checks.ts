@@ -1,10 +1,12 @@
+import { MAX_REQUEST_BODY_BYTES, bodyContentType, literalBody, type RequestBody } from '../config/check-body.ts';
 import type { HttpCheck } from '../config/checks.ts';
 import type { SecretRef } from '../config/secret-ref.ts';
 import { httpCheckFindings } from '../core/probes/http-check-findings.ts';
 import type { HttpObservation } from '../core/probes/http-check-types.ts';
 import { evaluateHttpCheck } from '../core/probes/http-check-verdict.ts';
 import type { Finding } from '../core/types.ts';
-import { performHttpCheck, type HttpCheckRequest, type ResolvedHeader } from '../platform/http-check.ts';
+import { ConfigError } from '../platform/errors.ts';
+import { performHttpCheck, type HttpCheckRequest, type ResolvedBody, type ResolvedHeader } from '../platform/http-check.ts';
 import type { Logger } from '../platform/logger.ts';
 import { describeSecretRef, resolveSecret, type Secret, type SecretEnv } from '../platform/secrets.ts';
 import type { CheckMetric, CheckResults, CheckRound, CheckRunner } from './check-runner.ts';
@@ -16,7 +18,7 @@ export const DEFAULT_CHECK_CONCURRENCY = 8;
 export type SecretResolver = (ref: SecretRef) => Promise<Secret>;
 
 export interface HttpCheckRunnerDeps {
-  /** Header values and `tls.ca`: locally {@link memoSecretResolver}, on AWS the TTL-cached AWS resolver. */
+  /** Header values, a secret body and `tls.ca`: locally {@link memoSecretResolver}, on AWS the TTL-cached AWS resolver. */
   resolveSecret: SecretResolver;
   logger?: Logger;
   concurrency?: number;
@@ -68,17 +70,28 @@ async function runOne(check: HttpCheck, round: CheckRound, deps: HttpCheckRunner
   return { findings, metrics };
 }
 
-async function resolveRequest(check: HttpCheck, resolve: SecretResolver): Promise<Pick<HttpCheckRequest, 'headers' | 'ca'>> {
+async function resolveRequest(check: HttpCheck, resolve: SecretResolver): Promise<Pick<HttpCheckRequest, 'headers' | 'body' | 'ca'>> {
   const headers: Record<string, ResolvedHeader> = {};
   for (const [name, value] of Object.entries(check.headers)) {
     headers[name] = typeof value === 'string' ? { value, secret: false } : { value: (await resolve(value)).reveal(), secret: true };
   }
+  const body = check.body ? await resolveBody(check.body, resolve) : undefined;
   const ca = check.tls.ca ? (await resolve(check.tls.ca)).reveal() : undefined;
-  return { headers, ...(ca === undefined ? {} : { ca }) };
+  return { headers, ...(body === undefined ? {} : { body }), ...(ca === undefined ? {} : { ca }) };
+}
+
+/** Serialized once per round; a secret body is size-checked here, the config having only its reference. */
+async function resolveBody(body: RequestBody, resolve: SecretResolver): Promise<ResolvedBody> {
+  const contentType = bodyContentType(body);
+  if (body.secret === undefined) return { data: Buffer.from(literalBody(body) ?? '', 'utf8'), contentType, secret: false };
+  const data = Buffer.from((await resolve(body.secret)).reveal(), 'utf8');
+  if (data.length > MAX_REQUEST_BODY_BYTES) throw new ConfigError(`secret ${describeSecretRef(body.secret)}: over the ${MAX_REQUEST_BODY_BYTES} bytes a check body may have`);
+  return { data, contentType, secret: true };
 }
 
 function refsOf(check: HttpCheck): string[] {
   const refs = Object.values(check.headers).filter((v): v is SecretRef => typeof v !== 'string');
+  if (check.body?.secret) refs.push(check.body.secret);
   if (check.tls.ca) refs.push(check.tls.ca);
   return refs.map(describeSecretRef);
 }

@@ -81,6 +81,53 @@ describe('HttpCheck schema', () => {
     expect(issues(r).join('\n')).toMatch(message);
   });
 
+  it('a body: json, text or a secret ref, with its size capped in bytes and its content kept out of the errors', () => {
+    const json = HttpCheck.parse({ name: 'r', method: 'POST', url: 'https://x.test/v1/responses', body: { json: { model: 'm', input: ['ping'], stream: false, n: null } } });
+    expect(json.body).toEqual({ json: { model: 'm', input: ['ping'], stream: false, n: null } });
+    expect(HttpCheck.parse({ name: 'r', method: 'PUT', url: 'https://x.test/', body: { text: 'a=1', contentType: 'application/x-www-form-urlencoded' } }).body?.contentType).toBe(
+      'application/x-www-form-urlencoded',
+    );
+    expect(HttpCheck.parse({ name: 'r', method: 'PATCH', url: 'https://x.test/', body: { secret: { env: 'BODY' }, contentType: 'application/json' } }).body?.secret).toEqual({ env: 'BODY' });
+    for (const method of ['DELETE', 'OPTIONS']) expect(HttpCheck.safeParse({ name: 'r', method, url: 'https://x.test/', body: { text: '' } }).success).toBe(true);
+    // 64 KiB exactly passes; a JSON null is a body too.
+    expect(HttpCheck.safeParse({ name: 'r', method: 'POST', url: 'https://x.test/', body: { text: 'a'.repeat(65_536) } }).success).toBe(true);
+    expect(HttpCheck.safeParse({ name: 'r', method: 'POST', url: 'https://x.test/', body: { json: null } }).success).toBe(true);
+
+    // Under the cap in characters, over it in UTF-8 bytes.
+    const marker = 'pw-config-body-ÉÉ';
+    const big = HttpCheck.safeParse({ name: 'r', method: 'POST', url: 'https://x.test/', body: { text: marker + 'é'.repeat(32_760) } });
+    expect(issues(big)).toEqual([`body.text: ${Buffer.byteLength(marker) + 65_520} bytes once serialized: a check body may have at most 65536 (64 KiB)`]);
+    const bigJson = HttpCheck.safeParse({ name: 'r', method: 'POST', url: 'https://x.test/', body: { json: { marker, pad: 'x'.repeat(65_536) } } });
+    expect(issues(bigJson).join('\n')).toMatch(/^body\.json: \d+ bytes once serialized: a check body may have at most 65536 \(64 KiB\)$/);
+    expect(JSON.stringify([big.error, bigJson.error])).not.toContain('pw-config-body');
+  });
+
+  it('a body on GET (the default method) or HEAD is refused, naming the fix', () => {
+    const get = HttpCheck.safeParse({ name: 'r', url: 'https://x.test/', body: { json: { a: 1 } } });
+    expect(issues(get)).toEqual(['body: a GET request sends no body (proxies drop or refuse one): set method to POST, PUT or PATCH']);
+    const head = HttpCheck.safeParse({ name: 'r', method: 'HEAD', url: 'https://x.test/', body: { text: 'x' } });
+    expect(issues(head)).toEqual(['body: a HEAD request sends no body (proxies drop or refuse one): set method to POST, PUT or PATCH']);
+  });
+
+  it.each([
+    ['no kind', {}, /^body: a body needs exactly one of json, text or secret$/],
+    ['two kinds', { json: 1, text: '1' }, /^body: a body needs exactly one of json, text or secret$/],
+    ['an unknown key', { yaml: 'a: 1' }, /Unrecognized key/],
+    ['a content type with a newline', { text: 'x', contentType: 'text/plain\r\nX-Injected: 1' }, /body\.contentType: a content type cannot contain CR, LF or NUL/],
+    ['a bad secret ref', { secret: { vault: 'x' } }, /body\.secret/],
+    ['a text that is not a string', { text: 42 }, /body\.text/],
+  ])('refuses a body with %s', (_what, body, message) => {
+    const r = HttpCheck.safeParse({ name: 'r', method: 'POST', url: 'https://x.test/', body });
+    expect(r.success).toBe(false);
+    expect(issues(r).join('\n')).toMatch(message);
+  });
+
+  it('Content-Type in headers and body.contentType at once is refused; either alone is fine', () => {
+    const both = HttpCheck.safeParse({ name: 'r', method: 'POST', url: 'https://x.test/', headers: { 'Content-Type': 'application/json' }, body: { text: '{}', contentType: 'application/json' } });
+    expect(issues(both)).toEqual(['body.contentType: Content-Type is set in headers too: set it in one place']);
+    expect(HttpCheck.safeParse({ name: 'r', method: 'POST', url: 'https://x.test/', headers: { 'Content-Type': 'application/json' }, body: { text: '{}' } }).success).toBe(true);
+  });
+
   it('check names are unique', () => {
     const r = HttpChecks.safeParse([
       { name: 'api', url: 'https://a.test/' },
@@ -131,5 +178,13 @@ describe('README example', () => {
     const c = Config.parse(parse(yaml));
     expect(c.checks[0]).toMatchObject({ name: 'codex-api', maxLatency: 800, timeout: 5_000, repeatInterval: 3_600_000, expectStatus: ['2xx', 304] });
     expect(c.checks[0]!.expectBody).toHaveLength(4);
+  });
+
+  it('the request body example parses as a config', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('A check can send a request body'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    const c = Config.parse(parse(yaml));
+    expect(c.checks[0]).toMatchObject({ method: 'POST', body: { json: { model: 'gpt-5-mini', input: 'ping', max_output_tokens: 16 } } });
   });
 });

@@ -60,6 +60,48 @@ describe('createHttpCheckRunner', () => {
     expect(lines.some((l) => l.includes('"check":"secured"'))).toBe(true);
   });
 
+  it('a body is sent (a secret one as resolved), and neither reaches a finding, a log line or a metric', async () => {
+    const BODY_SECRET = '{"input":"pw-secret-body-Kd83Vn2"}';
+    const LITERAL = 'pw-literal-body-Qa51';
+    const received: string[] = [];
+    const s = await serve((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        received.push(`${req.headers['content-type']} ${body}`);
+        res.writeHead(500, `Echo ${body.replace(/[^\x20-\x7e]/g, '')}`, { 'x-echo': body.replace(/[^\x20-\x7e]/g, '') }).end(body);
+      });
+    });
+    const checks = [
+      HttpCheck.parse({ name: 'secret-body', method: 'POST', url: `${s.url}/v1/responses`, body: { secret: { env: 'BODY_JSON' }, contentType: 'application/json' }, expectBody: [{ type: 'contains', value: 'nope' }] }),
+      HttpCheck.parse({ name: 'literal-body', method: 'PUT', url: `${s.url}/v1/responses`, body: { json: { input: LITERAL } } }),
+    ];
+    const { lines, logger } = logSink();
+    const r = await createHttpCheckRunner(checks, { resolveSecret: memoSecretResolver({ BODY_JSON: BODY_SECRET }), logger, concurrency: 1 })({ ts: Date.now(), scrapes: [] });
+    expect(received).toEqual([`application/json ${BODY_SECRET}`, `application/json {"input":"${LITERAL}"}`]);
+    expect(r.findings.map((f) => [f.rule, f.pod])).toEqual([
+      ['http-check-failed', 'secret-body'],
+      ['http-check-failed', 'literal-body'],
+    ]);
+    const everything = JSON.stringify(r) + lines.join('\n');
+    expect(everything).not.toContain('pw-secret-body');
+    expect(everything).not.toContain(LITERAL);
+    expect(lines.filter((l) => l.includes('"http check"'))).toHaveLength(2);
+  });
+
+  it('a secret body over 64 KiB: preflight names the ref (not the value), a round fails the check', async () => {
+    const env = { BIG_BODY: 'pw-big-' + 'b'.repeat(65_536) };
+    const check = HttpCheck.parse({ name: 'big', method: 'POST', url: 'http://127.0.0.1:9/', body: { secret: { env: 'BIG_BODY' } } });
+    const failure = await preflightHttpChecks([check], memoSecretResolver(env)).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ConfigError);
+    expect((failure as Error).message).toBe('secret env:BIG_BODY: over the 65536 bytes a check body may have');
+    const { lines, logger } = logSink();
+    const r = await createHttpCheckRunner([check], { resolveSecret: memoSecretResolver(env), logger })({ ts: 0, scrapes: [] });
+    expect(r.findings[0]).toMatchObject({ rule: 'http-check-failed', evidence: { reason: 'secret-unavailable' } });
+    expect(lines.join('\n')).toContain('env:BIG_BODY');
+    expect(JSON.stringify(r) + lines.join('\n')).not.toContain('pw-big-');
+  });
+
   it('a secret that cannot be resolved is a failed check naming the reference, never a throw', async () => {
     const { lines, logger } = logSink();
     const check = HttpCheck.parse({ name: 'nokey', url: 'http://127.0.0.1:9/', headers: { Authorization: { env: 'MISSING_VAR' } } });

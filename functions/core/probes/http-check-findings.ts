@@ -21,7 +21,10 @@ const HINT: Record<string, string> = {
     'the connection was cut mid-exchange: check restarts and OOM kills of the pods behind it, and the proxy or load balancer in front (idle timeouts, body size limits)',
   'too-many-redirects': 'the endpoint redirects in a loop or too deep: point the check at the final URL or raise maxRedirects',
   'bad-redirect': 'the endpoint redirects without a usable Location: check the proxy or app redirect rules',
-  'secret-unavailable': 'a secret reference of this check (a header value or tls.ca) could not be read: check that it exists and that pooler-watch may read it',
+  'secret-body-redirect':
+    'the endpoint answers with a 307/308 to another origin, which would repeat the request there body included; a body from a secret reference only goes to the configured origin: point the check at the final URL',
+  'secret-unavailable':
+    'a secret reference of this check (a header value, the body or tls.ca) could not be read, or a secret body is over 64 KiB: check that it exists and that pooler-watch may read it',
   'request-error': 'the request failed before a response: run the same request by hand (curl -v) from where pooler-watch runs',
 };
 

@@ -7,6 +7,7 @@ export type HttpFailureKind =
   | 'tls'
   | 'too-many-redirects'
   | 'bad-redirect'
+  | 'secret-body-redirect'
   | 'secret-unavailable'
   | 'request-error';
 

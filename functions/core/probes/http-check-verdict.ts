@@ -12,7 +12,8 @@ const ERROR_TEXT: Record<string, string> = {
   'connection-reset': 'the connection was closed before a complete response',
   'too-many-redirects': 'more redirects than maxRedirects',
   'bad-redirect': 'a redirect without a usable http(s) Location',
-  'secret-unavailable': 'a header or CA secret could not be resolved',
+  'secret-body-redirect': 'a 307/308 redirect to another origin, not followed: it would re-send the secret body',
+  'secret-unavailable': 'a header, body or CA secret could not be resolved',
   'request-error': 'the request failed',
 };
 
