@@ -35,6 +35,24 @@ function load(url: string): Promise<Load> {
   });
 }
 
+/** The capture server in its own process (bench/capture-server.ts), as a remote endpoint would be. */
+async function startCapture(): Promise<{ url: string; delivered(): Promise<number>; close(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'capture-server.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c;
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    child.on('exit', (code) => reject(new Error(`capture server exited ${code}`)));
+  });
+  return {
+    url,
+    delivered: async () => ((await (await fetch(`${url}/count`)).json()) as { delivered: number }).delivered,
+    close: () => child.kill('SIGTERM'),
+  };
+}
+
 async function listen(server: ReturnType<typeof createServer>): Promise<string> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -47,15 +65,8 @@ export async function benchReceiver(): Promise<{ bare: Load; floor: Load; receiv
   });
   const bareUrl = await listen(bareServer);
 
-  let delivered = 0;
-  const capture = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      delivered += 1;
-      res.writeHead(200).end('{}');
-    });
-  });
-  const captureUrl = await listen(capture);
+  const capture = await startCapture();
+  const captureUrl = capture.url;
 
   const dir = await mkdtemp(join(tmpdir(), 'pooler-watch-bench-'));
   const floorServer = await startDurableFloor(dir);
@@ -87,13 +98,13 @@ export async function benchReceiver(): Promise<{ bare: Load; floor: Load; receiv
     console.log(`  pooler-watch receiver       ${measured.rps.toFixed(0).padStart(9)} ${String(measured.p50).padStart(9)} ${String(measured.p99).padStart(8)} ${String(measured.non2xx).padStart(9)}`);
     console.log(`  receiver process CPU during its load: ${(busy * 100).toFixed(0)}% of one core, ${(((cpu.user + cpu.system) / measured.total)).toFixed(0)} µs per request`);
     console.log(`  durable floor: ${((floor.rps / bare.rps) * 100).toFixed(0)}% of bare (what fsync'd acceptance alone allows here)`);
-    console.log(`  ratio: ${(ratio * 100).toFixed(0)}% of bare (target ≥ 40%), p99 ${measured.p99} ms (target < 25 ms); delivered ${delivered} of ${measured.total - measured.non2xx} accepted`);
+    console.log(`  ratio: ${(ratio * 100).toFixed(0)}% of bare (target ≥ 40%), p99 ${measured.p99} ms (target < 25 ms); delivered ${await capture.delivered()} of ${measured.total - measured.non2xx} accepted`);
     return { bare, floor, receiver: measured, ratio };
   } finally {
     await receiver?.close();
     await new Promise((r) => bareServer.close(r));
     await floorServer.close();
-    await new Promise((r) => capture.close(r));
+    capture.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
