@@ -47,7 +47,7 @@ export function metricsAuthOff(input: AuthInput): Finding | undefined {
   const status = input.result.kind === 'status' ? input.result.status : 0;
   const evidence: Evidence = { status, url: input.url, tokenConfigured: input.tokenConfigured ? 'yes' : 'no' };
   const summary = input.tokenConfigured
-    ? `${input.target.name} /metrics answers ${status} without the bearer token: metrics auth is off`
+    ? `${input.target.name} /metrics answers ${status} without credentials: metrics auth is off`
     : `${input.target.name} /metrics answers ${status} without a token and none is configured: metrics are open to anyone`;
   return targetFinding(input.target, {
     rule: METRICS_AUTH_OFF_RULE,

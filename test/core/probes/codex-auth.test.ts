@@ -28,7 +28,7 @@ describe('metricsAuthOff: the matrix', () => {
   it('token configured, unauthenticated 200 exposition: auth was switched off', () => {
     const f = run(status(200), true)!;
     expect(f).toMatchObject({ rule: METRICS_AUTH_OFF_RULE, severity: 'warning', pod: target.name, target: target.name, promql: '' });
-    expect(f.summary).toContain('without the bearer token');
+    expect(f.summary).toContain('without credentials: metrics auth is off');
     expect(f.evidence).toEqual({ status: 200, url: 'http://10.0.0.7:4000/metrics', tokenConfigured: 'yes' });
     expect(f.hint).toBe(AUTH_HINTS.switchedOff);
     expect(f.hint).toContain('/admin/system');
