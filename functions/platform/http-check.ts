@@ -84,7 +84,8 @@ export async function performHttpCheck(req: HttpCheckRequest): Promise<HttpObser
   try {
     for (;;) {
       const hop = await exchangeVerified(url, out, req, ctl.signal, () => check.timeout - elapsed());
-      if ('tls' in hop && hop.tls) chains.push(hop.tls);
+      // Tagged with its hop, so a finding names the certificate's place in its own chain, not in all hops' together.
+      if ('tls' in hop && hop.tls) chains.push(redirects === 0 ? hop.tls : { ...hop.tls, chain: hop.tls.chain.map((c) => ({ ...c, hop: redirects })) });
       if (!hop.ok) return fail(ctl.signal.aborted ? 'timeout' : hop.kind, hop.code);
       const redirect = hop.status >= 300 && hop.status < 400 && hop.location !== undefined && check.followRedirects;
       if (!redirect) {

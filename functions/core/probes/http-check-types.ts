@@ -17,6 +17,8 @@ export interface CertificateFacts {
   notBefore: number;
   notAfter: number;
   selfSigned: boolean;
+  /** The redirect hop whose handshake presented it (absent: the first request's). */
+  hop?: number;
 }
 
 /** What the TLS handshake showed, collected even when verification failed (by a second, request-free handshake). */

@@ -55,13 +55,18 @@ export function evaluateHttpCheck(check: HttpCheck, obs: HttpObservation, now: n
   return { status, failures, degradations, ...(certificate ? { certificate } : {}) };
 }
 
-/** The certificate of the chain that expires first, with its days left (negative once expired). */
+/**
+ * The certificate of the chain that expires first, with its days left (negative once expired). After followed
+ * redirects the chain holds every hop's certificates, so the position is counted within that certificate's own hop.
+ */
 export function soonestExpiry(chain: readonly CertificateFacts[], now: number): HttpVerdict['certificate'] {
-  let best: { index: number; notAfter: number } | undefined;
-  chain.forEach((c, index) => {
-    if (Number.isFinite(c.notAfter) && (best === undefined || c.notAfter < best.notAfter)) best = { index, notAfter: c.notAfter };
-  });
+  let best: CertificateFacts | undefined;
+  for (const c of chain) if (Number.isFinite(c.notAfter) && (best === undefined || c.notAfter < best.notAfter)) best = c;
   if (best === undefined) return undefined;
-  const position = best.index === 0 ? 'leaf' : best.index === chain.length - 1 && chain[best.index]!.selfSigned ? 'root' : `intermediate ${best.index}`;
+  const hop = best.hop ?? 0;
+  const own = chain.filter((c) => (c.hop ?? 0) === hop);
+  const index = own.indexOf(best);
+  const inHop = index === 0 ? 'leaf' : index === own.length - 1 && best.selfSigned ? 'root' : `intermediate ${index}`;
+  const position = hop === 0 ? inHop : `${inHop} after redirect ${hop}`;
   return { daysLeft: (best.notAfter - now) / DAY_MS, position, notAfter: best.notAfter };
 }
