@@ -41,7 +41,8 @@ const countRatio = (count: keyof MetricNames, limit: keyof MetricNames) => (ctx:
  */
 export const SIGNALS: Readonly<Record<RuleId, Signal>> = {
   'memory-pressure': { hint: HINTS.memory, promql: (c, p) => memoryRatioQuery(c, p) },
-  'time-to-oom': { hint: HINTS.memory, promql: (c, p) => timeToLimitQuery(c, p, c.names.workingSet, c.thresholds.ttoRangeMinutes) },
+  // RSS, as the shipped CodexPoolerTimeToOOM rule projects (infra/prometheus/codex-pooler-rules.yaml).
+  'time-to-oom': { hint: HINTS.memory, promql: (c, p) => timeToLimitQuery(c, p, c.names.rss, c.thresholds.ttoRangeMinutes) },
   'non-beam-growth': { hint: HINTS.nonBeam, promql: (c, p) => nonBeamQuery(c, p) },
   'binary-growth': { hint: HINTS.binary, promql: (c, p) => `${beamQuery(c, p, c.names.beamBinary)}\n\n${workingSetQuery(c, p)}` },
   'ets-growth': { hint: HINTS.ets, promql: (c, p) => beamQuery(c, p, c.names.beamEts) },

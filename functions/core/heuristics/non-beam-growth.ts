@@ -8,7 +8,7 @@ import type { EvalContext } from './types.ts';
 /**
  * `non-beam-growth`: cgroup memory (RSS, else working set) minus BEAM total climbs while BEAM total stays flat —
  * memory the BEAM does not account for (NIFs, allocator fragmentation, mmap'd files, ports). Needs per-pod BEAM
- * series next to cgroup ones. The PromQL is the runbook's (working set based) view of the same gap.
+ * series next to cgroup ones. The PromQL is the runbook's view of the gap, on the cgroup metric the finding measured.
  */
 export function nonBeamGrowth(history: History, ctx: EvalContext, pod: string): Finding[] {
   const t = ctx.thresholds;
@@ -42,7 +42,7 @@ export function nonBeamGrowth(history: History, ctx: EvalContext, pod: string): 
         cgroupMetric: cgroupName,
       },
       hint: HINTS.nonBeam,
-      promql: nonBeamQuery(ctx, pod),
+      promql: nonBeamQuery(ctx, pod, cgroupName),
       series: sparkline(gap.points, ctx),
     }),
   ];

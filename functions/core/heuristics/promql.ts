@@ -51,19 +51,32 @@ export function timeToLimitQuery(ctx: EvalContext, pod: string, metric: string, 
   );
 }
 
+/**
+ * Minutes until the pod's BEAM total reaches `limitBytes` at its trend: time-to-oom's query when it projects BEAM total
+ * (no cgroup series, e.g. `kind: metrics`). The limit is the number the finding used, often `assumedLimitBytes`,
+ * which no series holds.
+ */
+export function beamTimeToLimitQuery(ctx: EvalContext, pod: string, limitBytes: number, rangeMinutes: number): string {
+  const beam = `${ctx.names.beamTotal}{${app(ctx, pod)}}`;
+  return `(\n  ${limitBytes}\n  - max by (pod) (${beam})\n)\n/ on (pod)\nmax by (pod) (deriv(${beam}[${rangeMinutes}m])) / 60`;
+}
+
 /** A BEAM gauge of one pod, as in the runbook's `vm_memory_*` block. */
 export function beamQuery(ctx: EvalContext, pod: string, metric: string): string {
   return `${metric}{${app(ctx, pod)}}`;
 }
 
-/** The runbook's "cgroup memory not explained by BEAM total" query for one pod. */
-export function nonBeamQuery(ctx: EvalContext, pod: string): string {
+/**
+ * The runbook's "cgroup memory not explained by BEAM total" query for one pod; `metric` replaces its working set
+ * when the finding measured the gap on RSS, so the query shows the finding's number.
+ */
+export function nonBeamQuery(ctx: EvalContext, pod: string, metric = ctx.names.workingSet): string {
   const s = ctx.selectors;
   const ws = labels([['namespace', s.namespace], ['container', s.container], ['image', '', '!='], ['pod', pod]], ',\n      ');
   return [
     'clamp_min(',
     '  max by (pod) (',
-    `    ${ctx.names.workingSet}{`,
+    `    ${metric}{`,
     `      ${ws}`,
     '    }',
     '  )',

@@ -2,7 +2,7 @@ import type { Finding, Severity } from '../types.ts';
 import type { History } from '../history/index.ts';
 import { appMatch, cgroupMatch, finding, fmtMiB, fmtMin, fmtPct, growth, memoryLimit, MiB, MINUTE, round, sparkline, type Trend } from './common.ts';
 import { HINTS } from './hints.ts';
-import { timeToLimitQuery } from './promql.ts';
+import { beamTimeToLimitQuery, timeToLimitQuery } from './promql.ts';
 import type { EvalContext, PodMemo } from './types.ts';
 
 /**
@@ -105,7 +105,7 @@ function predict(history: History, ctx: EvalContext, pod: string, memo: PodMemo)
       ...(wsMinutes !== undefined && Number.isFinite(wsMinutes) ? { workingSetMinutesToOom: round(wsMinutes, 1) } : {}),
     },
     hint: attributionHint(history, ctx, pod, start, p.trend.perMinute),
-    promql: timeToLimitQuery(ctx, pod, p.signal === ctx.names.beamTotal ? ctx.names.rss : p.signal, t.ttoRangeMinutes),
+    promql: p.signal === ctx.names.beamTotal ? beamTimeToLimitQuery(ctx, pod, limit, t.ttoRangeMinutes) : timeToLimitQuery(ctx, pod, p.signal, t.ttoRangeMinutes),
     series: sparkline(p.trend.points, ctx),
   });
 }

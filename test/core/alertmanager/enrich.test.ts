@@ -53,7 +53,7 @@ describe('enrichPayload: Codex Pooler alerts', () => {
     expect(tto!.item.rule).toBe('time-to-oom');
     expect(tto!.item.severity).toBe('critical');
     expect(tto!.item.hint).toBe(HINTS.memory);
-    expect(tto!.item.promql).toContain('deriv(container_memory_working_set_bytes{');
+    expect(tto!.item.promql).toContain('deriv(container_memory_rss{');
     expect(crash!.item.rule).toBe('restarts');
     expect(crash!.item.hint).toBe(HINTS.restarts);
     expect(crash!.item.promql).toContain('kube_pod_container_status_restarts_total');

@@ -18,6 +18,10 @@ describe('non-beam-growth', () => {
     expect(f?.evidence.nonBeamSlopeMiBPerMin).toBeCloseTo(3, 1);
     expect(f?.hint).toContain('look outside normal BEAM heap attribution');
     expect(f?.promql).toContain('clamp_min(');
+    // Measured on RSS (the scenario has it), so the query shows RSS, not the runbook's working set.
+    expect(f?.evidence.cgroupMetric).toBe('container_memory_rss');
+    expect(f?.promql).toContain('container_memory_rss{');
+    expect(f?.promql).not.toContain('container_memory_working_set_bytes');
     expect(f?.summary).toMatch(/growing 3\.0 MiB\/min while BEAM total is flat/);
   });
 

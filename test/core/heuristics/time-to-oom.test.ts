@@ -64,6 +64,10 @@ describe('time-to-oom', () => {
     expect(run(h, now, 'time-to-oom')).toEqual([]);
     const [f] = run(h, now, 'time-to-oom', { thresholds: { assumedLimitBytes: GiB } });
     expect(f?.summary).toMatch(/^BEAM total/);
+    // The PromQL projects what the finding projected, against the limit it used (no series holds an assumed one).
+    expect(f?.promql).toContain(`deriv(vm_memory_total_bytes{`);
+    expect(f?.promql).toContain(`\n  ${GiB}\n`);
+    expect(f?.promql).not.toContain('container_memory_rss');
   });
 
   it('treats a counter reset on a /metrics target as a restart (grace restarts)', () => {
