@@ -30,7 +30,7 @@ export async function check(config: Config, env?: NodeJS.ProcessEnv, now: () => 
   const result = await probeRound(targets, watcher, now, undefined, runners);
   const pods: CheckReport['pods'] = {};
   for (const scrape of result.scrapes) if (scrape.ok) Object.assign(pods, vitals(scrape.snapshot, config.metricNames));
-  const findings = result.findings.filter((f) => f.severity !== 'info' || f.rule !== 'scrape-failed');
+  const findings = result.findings;
   const worst = findings.some((f) => f.severity === 'critical') ? 'critical' : findings.some((f) => f.severity === 'warning') ? 'warning' : 'ok';
   return {
     targets: result.scrapes.map((s) =>
