@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import axios from 'axios';
 import type { AxiosResponse } from 'axios';
 import { defaultPromqlQueries } from '../config/promql-source.ts';
 import type { Target } from '../config/schema.ts';
@@ -10,7 +9,7 @@ import { parsePromqlResponse, samplesToFamilies } from './promql-response.ts';
 import { readCapped } from './read-capped.ts';
 import type { ScrapeFailed, ScrapeOk, ScrapeOptions } from './scrape.ts';
 import type { Secret } from './secrets.ts';
-import { classifyError, discard, failed, headerString, MAX_REDIRECTS, mediaType, redirectFailure, startBudget } from './scrape-http.ts';
+import { classifyError, discard, failed, getStream, headerString, MAX_REDIRECTS, mediaType, redirectFailure, startBudget } from './scrape-http.ts';
 import { truncate } from '../core/render/truncate.ts';
 import type { Failure, RequestBudget } from './scrape-http.ts';
 import { awsQueryString, defaultAwsCredentials, sigv4Headers } from './sigv4.ts';
@@ -105,27 +104,16 @@ interface QueryContext {
 async function runQuery(ctx: QueryContext, query: string, onBytes: (n: number) => void): Promise<QueryOutcome> {
   const { target, ts, auth, budget } = ctx;
   const { url, pairs } = queryRequest(target.url, query, ts);
-  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Encoding': 'gzip', 'User-Agent': 'pooler-watch', ...auth };
+  const headers: Record<string, string> = { Accept: 'application/json', ...auth };
   if (target.auth?.type === 'sigv4') {
     const credentials = ctx.opts.credentials ?? (await defaultAwsCredentials());
     const { region, service } = target.auth;
     Object.assign(headers, await sigv4Headers({ url, query: pairs, region, service, credentials }).catch(credentialFailure));
   }
-  // Built by hand, encoded exactly as signed: axios' own params serializer encodes differently (`+`, brackets).
-  const res: AxiosResponse<Readable> = await axios.request<Readable>({
-    url: `${url.origin}${url.pathname}?${awsQueryString(pairs)}`,
-    method: 'GET',
-    headers,
-    responseType: 'stream',
-    decompress: true,
-    // A redirect would carry the credentials elsewhere, and breaks a SigV4 signature anyway.
-    maxRedirects: target.followRedirects && target.auth?.type !== 'sigv4' ? MAX_REDIRECTS : 0,
-    validateStatus: () => true,
-    signal: budget.signal,
-    httpAgent: budget.agents.httpAgent,
-    httpsAgent: budget.agents.httpsAgent,
-    proxy: false,
-  });
+  // A redirect would carry the credentials elsewhere, and breaks a SigV4 signature anyway.
+  const maxRedirects = target.followRedirects && target.auth?.type !== 'sigv4' ? MAX_REDIRECTS : 0;
+  // The URL is built by hand, encoded exactly as signed: axios' own params serializer encodes differently (`+`, brackets).
+  const res = await getStream(`${url.origin}${url.pathname}?${awsQueryString(pairs)}`, headers, budget, maxRedirects);
   // Each query's failure carries its own status: queries run side by side, and the first failure is reported.
   const fail = (failure: Failure): QueryOutcome => ({ ok: false, failure: { ...failure, status: res.status } });
   const early = statusFailure(res, target, ctx.opts.token);

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import axios from 'axios';
 import type { AxiosResponse } from 'axios';
 import type { Target } from '../config/schema.ts';
 import type { Evidence } from '../core/types.ts';
@@ -29,6 +30,27 @@ export interface Failure {
   extra?: Evidence;
   /** Overrides the reason's default hint (a PromQL API is not an app's /metrics). */
   hint?: string;
+}
+
+/**
+ * One GET of a target within its budget, the body left as a stream for a capped read; every status is returned, the
+ * caller classifies it. `headers` add to (and may replace) the shared ones.
+ */
+export function getStream(url: string, headers: Record<string, string>, budget: RequestBudget, maxRedirects: number): Promise<AxiosResponse<Readable>> {
+  return axios.request<Readable>({
+    url,
+    method: 'GET',
+    headers: { 'Accept-Encoding': 'gzip', 'User-Agent': 'pooler-watch', ...headers },
+    responseType: 'stream',
+    decompress: true,
+    maxRedirects,
+    validateStatus: () => true,
+    signal: budget.signal,
+    httpAgent: budget.agents.httpAgent,
+    httpsAgent: budget.agents.httpsAgent,
+    // In-cluster scrapes: an env-configured proxy would see the credentials.
+    proxy: false,
+  });
 }
 
 /** The budget of one target's requests; `dispose` when they are over. */

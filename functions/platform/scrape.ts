@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import axios from 'axios';
 import type { AxiosResponse } from 'axios';
 import type { Target } from '../config/schema.ts';
 import { ACCEPT_HEADER, formatFromContentType, parseExposition } from '../core/exposition/index.ts';
@@ -8,7 +7,7 @@ import type { ExpositionFormat } from '../core/exposition/types.ts';
 import type { Finding, Snapshot } from '../core/types.ts';
 import { readCapped } from './read-capped.ts';
 import type { ScrapeFailureReason } from './scrape-failure.ts';
-import { classifyError, discard, failed, headerString, MAX_REDIRECTS, mediaType, redirectFailure, startBudget } from './scrape-http.ts';
+import { classifyError, discard, failed, getStream, headerString, MAX_REDIRECTS, mediaType, redirectFailure, startBudget } from './scrape-http.ts';
 import { truncate } from '../core/render/truncate.ts';
 import type { Failure } from './scrape-http.ts';
 import type { Secret } from './secrets.ts';
@@ -64,21 +63,8 @@ export async function scrapeTarget(target: Target, opts: ScrapeOptions = {}): Pr
   const fail = (f: Failure): ScrapeFailed => failed(target, opts, f, { durationMs: budget.elapsed(), bytes, status });
 
   try {
-    const headers: Record<string, string> = { Accept: ACCEPT_HEADER, 'Accept-Encoding': 'gzip', 'User-Agent': 'pooler-watch', ...authHeaders(target, opts.token) };
-    const res: AxiosResponse<Readable> = await axios.request<Readable>({
-      url: requestUrl(target),
-      method: 'GET',
-      headers,
-      responseType: 'stream',
-      decompress: true,
-      maxRedirects: target.followRedirects ? MAX_REDIRECTS : 0,
-      validateStatus: () => true,
-      signal: budget.signal,
-      httpAgent: budget.agents.httpAgent,
-      httpsAgent: budget.agents.httpsAgent,
-      // In-cluster scrapes: an env-configured proxy would see the credentials.
-      proxy: false,
-    });
+    const maxRedirects = target.followRedirects ? MAX_REDIRECTS : 0;
+    const res = await getStream(requestUrl(target), { Accept: ACCEPT_HEADER, ...authHeaders(target, opts.token) }, budget, maxRedirects);
     status = res.status;
     const early = classifyResponse(res, target, opts.token);
     if (early) {
