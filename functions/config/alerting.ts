@@ -4,8 +4,8 @@ import { Duration } from './duration.ts';
 import { receiverRouteFields } from './sections.ts';
 
 /*
- * The delivery side of the config: what dispatch and the local notifier need and the probe never reads (it routes
- * by receiver name; probe-config.ts). Channel config schemas are reached from here only.
+ * The delivery side of the config: what dispatch and the local notifier need and the probe, webhook and sampler-logs
+ * Lambdas never read (they route by receiver name; config-view.ts). Channel config schemas are reached from here only.
  */
 
 /** A receiver: a name routes point at, one channel, and whether it wants resolves. */

@@ -4,7 +4,7 @@ import { ConfigError } from '../platform/errors.ts';
 
 /*
  * Config validation against a given schema, without the YAML parser and without importing one: validate.ts
- * applies it to the whole config, probe-config.ts to the probe's, so the probe's bundle carries only its schema.
+ * applies it to the whole config, config-view.ts to a Lambda's view, so that Lambda's bundle carries only its schema.
  */
 
 /** Formats zod issues as `path: reason` lines, so a bad config names the bad path. */

@@ -18,3 +18,6 @@ export const ReceiverConfig = z
   })
   .strict();
 export type ReceiverConfig = z.infer<typeof ReceiverConfig>;
+
+/** The section as the whole config (schema.ts) and the webhook Lambda's view (webhook-config.ts) validate it. */
+export const receiverSection = { receiver: ReceiverConfig.optional() };

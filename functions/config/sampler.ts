@@ -43,3 +43,6 @@ export const SamplerLogs = z
 export type SamplerLogs = z.infer<typeof SamplerLogs>;
 
 export const defaultSamplerLogs: SamplerLogs = SamplerLogs.parse({});
+
+/** The section as both the whole config (schema.ts) and the sampler-logs view (sampler-logs-config.ts) validate it. */
+export const samplerLogsSection = { samplerLogs: SamplerLogs.default(defaultSamplerLogs) };

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { DeliveryConfig, Receiver } from './alerting.ts';
-import { ReceiverConfig } from './receiver.ts';
-import { SamplerLogs } from './sampler.ts';
+import { receiverSection } from './receiver.ts';
+import { samplerLogsSection } from './sampler.ts';
 import { completeSections, defaultReceivers, probeSections } from './sections.ts';
 
 export { Duration } from './duration.ts';
@@ -10,17 +10,17 @@ export { SecretRef } from './secret-ref.ts';
 
 export { AlertPolicy, Target } from './sections.ts';
 
-// The probe's sections (sections.ts), so both schemas always share them, plus what only the local runtime, dispatch
-// and sampler-logs read.
+// The probe's sections (sections.ts), so every view of the config (config-view.ts) shares them, plus what only some
+// functions read: the receiver and sampler-logs sections are spread from the modules the views take them from too.
 const ConfigShape = z
   .object({
     ...probeSections,
     /** Serve the Alertmanager webhook receiver (`POST /alertmanager`, `GET /healthz`) beside the probe loop. */
-    receiver: ReceiverConfig.optional(),
+    ...receiverSection,
     /** Where notifications go. None configured: the console and `<state.dir>/notifications.jsonl`. */
     receivers: z.array(Receiver).default([]),
     delivery: DeliveryConfig.default(DeliveryConfig.parse({})),
-    samplerLogs: SamplerLogs.default(SamplerLogs.parse({})),
+    ...samplerLogsSection,
   })
   .strict();
 

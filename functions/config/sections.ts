@@ -10,8 +10,8 @@ import { SecretRef } from './secret-ref.ts';
 import { ResourceName } from './name.ts';
 
 /*
- * The config sections the probe reads, shared by the whole config (schema.ts) and the probe's (probe-config.ts).
- * Nothing here imports a channel's config schema: the probe's bundle builds these and no more.
+ * The config sections the probe reads, shared by the whole config (schema.ts) and every Lambda's view of it
+ * (config-view.ts). Nothing here imports a channel's config schema: the views' bundles build these and no more.
  */
 
 export const Target = z

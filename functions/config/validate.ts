@@ -3,7 +3,7 @@ import { parseJsonConfigWith, validateConfigWith } from './parse-config.ts';
 
 /*
  * Config validation without the YAML parser: `load.ts` adds YAML text and files on top. The Lambda functions read
- * their config as JSON through this module (or, the probe, through probe-config.ts), so the YAML parser
+ * their config as JSON through this module (or, a view of it, through config-view.ts), so the YAML parser
  * (~110 KB minified) is not in their bundles.
  */
 

@@ -30,6 +30,9 @@ export function routable(t: Transition): RoutableAlert {
 /** The config {@link planProbeJobs} reads: routing, links, and of each receiver its name and `sendResolved`. */
 export type RoutingSections = Pick<Config, 'routing' | 'links'> & { receivers: ReadonlyArray<Pick<Config['receivers'][number], 'name' | 'sendResolved'>> };
 
+/** What {@link planExternalJobs} reads: already rendered, external alerts need no links. */
+export type ExternalRoutingSections = Pick<RoutingSections, 'routing' | 'receivers'>;
+
 /** What {@link planProbeJobs} needs: config, the grouper state before the round, and how to render. */
 export interface PlanProbeInput {
   config: RoutingSections;
@@ -97,7 +100,7 @@ export interface ExternalBatch {
  * Alerts from an in-cluster Alertmanager, pure: already grouped and timed by it, so they skip our grouper and go
  * straight through route matching, silences and inhibition — one job per receiver.
  */
-export function planExternalJobs(batch: ExternalBatch, config: Config, now: number, logger: Logger): DeliveryJob[] {
+export function planExternalJobs(batch: ExternalBatch, config: ExternalRoutingSections, now: number, logger: Logger): DeliveryJob[] {
   const { routing } = config;
   const receivers = new Map(config.receivers.map((r) => [r.name, r]));
   const firing = batch.alerts.filter((a) => a.routable.status === 'firing').map((a) => a.routable.labels);
@@ -134,7 +137,7 @@ export const webhookMarker = (key: string): string => `webhook:${key}`;
  */
 export async function acceptExternal(
   batch: ExternalBatch,
-  deps: { config: Config; ledger: Pick<Ledger, 'has' | 'record'>; sink: JobSink; logger: Logger; now: number },
+  deps: { config: ExternalRoutingSections; ledger: Pick<Ledger, 'has' | 'record'>; sink: JobSink; logger: Logger; now: number },
 ): Promise<'accepted' | 'duplicate'> {
   const marker = webhookMarker(batch.key);
   if (await deps.ledger.has(marker)) return 'duplicate';

@@ -44,14 +44,17 @@ export function countLine(tally: LineTally, line: number, result: LineResult): S
 }
 
 /** The config's line parser: marker and name cleaner built once; names go through `sanitizer`. */
-export function samplerLineParser(config: Config, sanitizer: Pick<Sanitizer, 'text'>): (line: string, defaults?: LineDefaults) => LineResult {
+export function samplerLineParser(config: Pick<Config, 'samplerLogs'>, sanitizer: Pick<Sanitizer, 'text'>): (line: string, defaults?: LineDefaults) => LineResult {
   const marker = markerPattern(config.samplerLogs.message);
   const clean = nameCleaner(sanitizer.text);
   return (line, defaults) => parseSamplerLine(line, { marker, clean, ...(defaults ? { defaults } : {}) });
 }
 
+/** The config {@link ingestSnapshots} reads (the sampler-logs Lambda's view has no more). */
+export type IngestSections = Pick<Config, 'samplerLogs' | 'metricNames' | 'selectors' | 'links'>;
+
 export interface IngestDeps {
-  config: Config;
+  config: IngestSections;
   memo: SamplerMemoStore;
   /** Accept one batch into the pipeline (routing, silences, inhibition, durable sink): Notifier.routeExternal locally, acceptExternal into SQS on AWS. */
   route: (batch: ExternalBatch) => Promise<'accepted' | 'duplicate'>;

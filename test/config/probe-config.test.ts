@@ -3,41 +3,10 @@ import { parseProbeConfigJson, type ProbeConfig } from '../../functions/config/p
 import { Config } from '../../functions/config/schema.ts';
 import { parseJsonConfig } from '../../functions/config/validate.ts';
 import { ConfigError } from '../../functions/platform/errors.ts';
+import { expectRefusedAsWhole, FULL, issuesOf } from '../helpers/full-config.ts';
 
 // The probe Lambda validates only the sections it reads (functions/config/probe-config.ts): those exactly as the
 // whole config does, the channels' own settings and the sampler-logs, delivery and local receiver sections not.
-
-const FULL = {
-  targets: [
-    { name: 'prometheus', kind: 'federate', url: 'https://prometheus.example/federate', token: { secretsManager: { id: 'pw/prom', key: 'token' } } },
-    { name: 'amp', kind: 'promql', url: 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/', auth: { type: 'sigv4', region: 'eu-west-1' }, appSeries: true },
-  ],
-  checks: [{ name: 'login', url: 'https://codex.example/login', expectStatus: ['2xx', 302], expectBody: [{ type: 'contains', value: 'Sign in' }] }],
-  interval: '1m',
-  alerting: { forEvaluations: 3, repeatInterval: '2h' },
-  builtinChecks: { metricsAuth: { mode: 'expect-open' } },
-  metricNames: { workingSet: 'cw_ws' },
-  selectors: { namespace: 'pooler' },
-  thresholds: { memoryWarnRatio: 0.8 },
-  receivers: [
-    { name: 'pager', channel: { type: 'pagerduty', routingKey: { secretsManager: { id: 'pw/pd' } } } },
-    { name: 'chat', sendResolved: false, channel: { type: 'slack', webhookUrl: { ssm: { name: '/pw/slack' } } } },
-  ],
-  routing: { route: { receiver: 'chat', groupWait: '0s', routes: [{ receiver: 'pager', matchers: ['severity="critical"'], continue: true }] } },
-  links: { runbook: 'https://runbook.example/oom' },
-  delivery: { maxAttempts: 4 },
-  samplerLogs: { thresholdRatio: 0.6 },
-};
-
-const issuesOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 describe('ProbeConfig', () => {
   it('reads every section the probe uses exactly as the whole config does', () => {
@@ -86,13 +55,7 @@ describe('ProbeConfig', () => {
       [{ ...FULL, unknownSection: {} }, /^\(root\): Unrecognized key/m],
       [{ receivers: FULL.receivers }, /^targets: configure at least one target, a check, or the receiver$/m],
     ];
-    for (const [config, issue] of broken) {
-      const text = JSON.stringify(config);
-      const message = issuesOf(() => parseProbeConfigJson(text, 'ssm:/c'));
-      expect(message).toMatch(/^ssm:\/c: invalid config\n/);
-      expect(message).toMatch(issue);
-      expect(issuesOf(() => parseJsonConfig(text, 'ssm:/c'))).toMatch(issue);
-    }
+    expectRefusedAsWhole(parseProbeConfigJson, broken);
   });
 
   it('refuses what is not JSON, or a key given twice, as parseJsonConfig does', () => {

@@ -3,8 +3,10 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseJsonConfig } from '../../functions/config/validate.ts';
+import { ConfigError } from '../../functions/platform/errors.ts';
 import { DynamoLedger } from '../../functions/platform/aws/dynamo-ledger.ts';
-import { GetSecretValueCommand, RECEIVER_SECRET_ID, lambdaContext, logLines, sentJobs, smMock, sqsMock, ssmMock, startHarness, webhookEvent, type Harness } from './harness.ts';
+import { CONFIG_PARAMETER, GetSecretValueCommand, RECEIVER_SECRET_ID, lambdaContext, logLines, sentJobs, smMock, sqsMock, ssmMock, startHarness, webhookEvent, type Harness } from './harness.ts';
 
 const TOKEN = 'am-receiver-token-3f9a8b7c6d5e4f30';
 const PAYLOAD = readFileSync(new URL('../fixtures/alertmanager/codex-pooler-firing-resolved.json', import.meta.url), 'utf8');
@@ -96,6 +98,23 @@ describe('alertmanager-webhook handler', () => {
     sqsMock.on(SendMessageBatchCommand).callsFake((input: { Entries?: Array<{ Id?: string }> }) => ({ Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: 'm', MD5OfMessageBody: 'x' })), Failed: [] }));
     const retried = await post(PAYLOAD);
     expect(json(retried)).toEqual({ status: 'accepted' });
+  });
+
+  it('validates the sections it reads as the whole config does, and leaves the channels’ settings to dispatch', async () => {
+    // Intended, as for the probe: routing needs a receiver's name, not its channel's settings (config-json and
+    // dispatch refuse those), so the webhook keeps accepting alerts and the channel schemas stay out of its cold start.
+    await h.configure({ ...CONFIG, receivers: [{ name: 'hook', channel: { type: 'webhook', url: 42 } }], samplerLogs: { thresholdRatio: 7 } });
+    expect(json(await post(PAYLOAD))).toEqual({ status: 'accepted' });
+    expect(sentJobs().map((j) => j.receiver)).toContain('hook');
+
+    const broken = { ...CONFIG, receiver: { auth: 'none', maxBodyBytes: 10 } };
+    await h.configure(broken);
+    const r = await post(PAYLOAD);
+    expect(r.statusCode).toBe(500);
+    const failure = logLines(h).find((l) => l.msg === 'invocation failed')?.error as { name: string; message: string } | undefined;
+    expect(failure?.message).toMatch(/^receiver\.maxBodyBytes: /m);
+    expect(() => parseJsonConfig(JSON.stringify(broken), `ssm:${CONFIG_PARAMETER}`)).toThrow(new ConfigError(failure?.message ?? '?'));
+    expect(sentJobs()).toEqual([]);
   });
 
   it('an internal failure (config unreadable) is a bare 500 that exposes nothing', async () => {

@@ -2,6 +2,8 @@ import { gzipSync } from 'node:zlib';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseJsonConfig } from '../../functions/config/validate.ts';
+import { ConfigError } from '../../functions/platform/errors.ts';
 import type { SamplerLogsOutcome } from '../../functions/platform/aws/sampler-logs-adapter.ts';
 import { SAMPLER_STATE_KEY } from '../../functions/platform/aws/sampler-logs-deps.ts';
 import { DynamoStateStore } from '../../functions/platform/aws/dynamo-state-store.ts';
@@ -9,7 +11,7 @@ import { decodeCloudWatchLogs } from '../../functions/platform/aws/cloudwatch-lo
 import type { SamplerMemo } from '../../functions/core/sampler/index.ts';
 import { HOSTILE_LINES, SECRETS } from '../core/sampler/hostile.ts';
 import { fixture } from '../core/sampler/helpers.ts';
-import { lambdaContext, logLines, sentJobs, sqsMock, startHarness, type Harness } from './harness.ts';
+import { CONFIG_PARAMETER, lambdaContext, logLines, sentJobs, sqsMock, startHarness, type Harness } from './harness.ts';
 
 const CONFIG = { targets: [{ name: 'unused', url: 'http://127.0.0.1:9/metrics' }], receivers: [{ name: 'hook', channel: { type: 'webhook', url: { ssm: { name: '/pw/hook-url' } }, secret: { ssm: { name: '/pw/hook-secret' } } } }] };
 const SCHEDULER = fixture('scheduler-mailbox.jsonl').trim().split('\n');
@@ -69,6 +71,22 @@ describe('sampler-logs handler (CloudWatch Logs subscription)', () => {
     const again = await handler(logsEvent(SCHEDULER), lambdaContext());
     expect(again).toMatchObject({ accepted: 0, duplicates: 3 });
     expect(sentJobs().length).toBe(count);
+  });
+
+  it('validates the sections it reads as the whole config does, and leaves the channels’ settings to dispatch', async () => {
+    // Intended, as for the probe: routing needs a receiver's name, not its channel's settings (config-json and
+    // dispatch refuse those), so findings keep flowing and the channel schemas stay out of its cold start.
+    await h.configure({ ...CONFIG, receivers: [{ name: 'hook', channel: { type: 'webhook', url: 42 } }], receiver: { port: 'x' } });
+    expect(await handler(logsEvent(SCHEDULER), lambdaContext())).toMatchObject({ status: 'ingested', accepted: 3 });
+    expect(sentJobs().every((j) => j.receiver === 'hook')).toBe(true);
+
+    const broken = { ...CONFIG, samplerLogs: { thresholdRatio: 7 } };
+    await h.configure(broken);
+    await expect(handler(logsEvent(SCHEDULER), lambdaContext())).rejects.toThrow(/sampler-logs failed \(ConfigError\)/);
+    const failure = logLines(h).find((l) => l.msg === 'invocation failed')?.error as { name: string; message: string } | undefined;
+    expect(failure?.message).toMatch(/^samplerLogs\.thresholdRatio: /m);
+    expect(() => parseJsonConfig(JSON.stringify(broken), `ssm:${CONFIG_PARAMETER}`)).toThrow(new ConfigError(failure?.message ?? '?'));
+    expect(sentJobs()).toEqual([]);
   });
 
   it('a control message is acknowledged and nothing is queued', async () => {

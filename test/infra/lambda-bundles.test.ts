@@ -16,7 +16,12 @@ import { esbuildOptionsFromServerless } from '../../bench/bundles.ts';
 // the plugins in infra/aws/esbuild-plugins.cjs promise about them holds.
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const FUNCTIONS = { dispatch: 'functions/dispatch.ts', probe: 'functions/probe.ts' } as const;
+const FUNCTIONS = {
+  dispatch: 'functions/dispatch.ts',
+  probe: 'functions/probe.ts',
+  'alertmanager-webhook': 'functions/alertmanager-webhook.ts',
+  'sampler-logs': 'functions/sampler-logs.ts',
+} as const;
 const out = mkdtempSync(join(tmpdir(), 'pw-lambda-bundles-'));
 const metas = new Map<string, Metafile>();
 
@@ -90,10 +95,24 @@ describe('Lambda bundles', () => {
     }
   });
 
-  it('probe: no channel config, sampler-logs schema, SQS or Secrets Manager client in what a cold start loads', () => {
+  it('probe, alertmanager-webhook, sampler-logs: only their view of the config, no channel config schema, shipped at all', () => {
+    // Each function's view (functions/config/config-view.ts) and the sections it reads; not the whole config.
+    const views = {
+      probe: { view: 'probe-config', notRead: 'sampler|receiver' },
+      'alertmanager-webhook': { view: 'webhook-config', notRead: 'sampler' },
+      'sampler-logs': { view: 'sampler-logs-config', notRead: 'receiver' },
+    } as const;
+    for (const [name, { view, notRead }] of Object.entries(views)) {
+      expect(staticInputs(name).some((f) => f.endsWith(`functions/config/${view}.ts`)), name).toBe(true);
+      const whole = new RegExp(`functions/channels/(?!channel-types\\.ts)|functions/config/(schema|alerting|validate|${notRead})\\.ts$`);
+      expect(inputs(name).filter((f) => whole.test(f)), name).toEqual([]);
+    }
+    // The pattern does see them where they are: dispatch validates the whole config and builds the channels.
+    expect(inputs('dispatch').filter((f) => /functions\/config\/(schema|alerting)\.ts$|functions\/channels\/slack\.ts$/.test(f))).toHaveLength(3);
+  });
+
+  it('probe: no SQS or Secrets Manager client in what a cold start loads', () => {
     const loaded = staticInputs('probe');
-    expect(loaded.some((f) => f.endsWith('functions/config/probe-config.ts'))).toBe(true);
-    expect(loaded.filter((f) => /functions\/channels\/(?!channel-types\.ts)|functions\/config\/(schema|alerting|sampler|receiver|validate)\.ts$/.test(f))).toEqual([]);
     expect(loaded.filter((f) => /@aws-sdk\/client-(sqs|secrets-manager)\/|@middy\/secrets-manager|@smithy\/core\/dist-es\/submodules\/event-streams/.test(f))).toEqual([]);
     // Shipped, and loaded on demand.
     expect(inputs('probe').some((f) => f.includes('@aws-sdk/client-sqs/'))).toBe(true);

@@ -59,7 +59,7 @@ export const PROBE_STATE_KEY = 'state#probe';
  * What every function shares, built once per cold start: the environment, the config (from SSM), the root
  * logger, the clock, the sanitizer. Each entry adds only what it uses on top (`probe-deps.ts`, `webhook-deps.ts`,
  * `dispatch-deps.ts`), so a function's bundle carries only its own SDK clients and code paths. `C` is the config
- * as that function validates it: the whole config (`base-deps.ts`), or the probe's sections (`probe-deps.ts`).
+ * as that function validates it: the whole config (dispatch), or a view of the sections it reads (config-view.ts).
  */
 export interface BaseDeps<C = Config> {
   env: LambdaEnv;

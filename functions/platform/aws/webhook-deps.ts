@@ -1,31 +1,11 @@
-import { dynamo } from './shared-clients.ts';
-import { baseDeps } from './base-deps.ts';
-import { memoDeps, type BaseDeps } from './deps.ts';
-import { DynamoLedger } from './dynamo-ledger.ts';
-import { sharedSqsJobQueue, type SqsJobQueue } from './sqs-jobs.ts';
+import { parseAlertmanagerWebhookConfigJson, type AlertmanagerWebhookConfig } from '../../config/webhook-config.ts';
+import { memoDeps, sharedDeps } from './deps.ts';
+import { externalAlertDeps, type ExternalAlertDeps } from './external-alert-deps.ts';
 
-/**
- * What a source of already-timed alerts uses (the Alertmanager webhook, sampler logs): the shared deps, the DynamoDB
- * ledger that marks accepted batches, and the SQS queue their jobs go to.
- */
-export interface ExternalAlertDeps extends BaseDeps {
-  ledger: DynamoLedger;
-  queue: SqsJobQueue;
-}
+/** What the Alertmanager webhook uses: the ledger and queue, with the config sections it reads (webhook-config.ts). */
+export type WebhookDeps = ExternalAlertDeps<AlertmanagerWebhookConfig>;
 
-/** Builds {@link ExternalAlertDeps}; each function memoises its own composition root on top of it. */
-export async function externalAlertDeps(): Promise<ExternalAlertDeps> {
-  const base = await baseDeps();
-  const { env, now, logger } = base;
-  return {
-    ...base,
-    ledger: new DynamoLedger({ client: dynamo(), tableName: env.TABLE_NAME, now }),
-    queue: sharedSqsJobQueue({ queueUrl: env.QUEUE_URL, logger }),
-  };
-}
-
-/** What the Alertmanager webhook uses. */
-export type WebhookDeps = ExternalAlertDeps;
+const webhookSharedDeps = sharedDeps(parseAlertmanagerWebhookConfigJson);
 
 /** The webhook's composition root, memoised per cold start. */
-export const webhookDeps: () => Promise<WebhookDeps> = memoDeps(externalAlertDeps);
+export const webhookDeps: () => Promise<WebhookDeps> = memoDeps(() => externalAlertDeps(webhookSharedDeps));
