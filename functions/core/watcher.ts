@@ -21,6 +21,8 @@ export interface WatcherOptions {
   policy: AlertPolicy;
   /** History window; must cover the longest rule range (30 min slopes, 15 min restarts) with room to spare. */
   windowMs?: number;
+  /** How long a resolved or inactive alert's state is kept; default `DEFAULT_RETAIN_MS` (step.ts). */
+  retainMs?: number;
 }
 
 /** One round's input: what was scraped, and the findings of the scrapes that failed. */
@@ -81,7 +83,7 @@ export class Watcher {
     for (const snapshot of input.snapshots) evaluatedPods.add(snapshot.target);
     for (const name of input.checks?.evaluated ?? []) evaluatedPods.add(name);
     const all = [...findings, ...input.scrapeFailures, ...(input.checks?.findings ?? [])];
-    const { states, transitions } = step(this.#alerts, all, this.opts.policy, input.now, { evaluatedPods });
+    const { states, transitions } = step(this.#alerts, all, this.opts.policy, input.now, { evaluatedPods, ...(this.opts.retainMs === undefined ? {} : { retainFor: this.opts.retainMs }) });
     this.#alerts = states;
     this.#version += 1;
     // info is recorded only: it is never notified, so it is never reminded either.

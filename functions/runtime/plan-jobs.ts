@@ -52,13 +52,12 @@ export interface PlanProbeInput {
  */
 export function planProbeJobs(input: PlanProbeInput): { jobs: DeliveryJob[]; grouper: GrouperState } {
   const { config, now } = input;
-  const plan = planNotifications(input.grouper, input.transitions.map(routable), config.routing, now);
+  const plan = planNotifications(currentSeverities(input.grouper, input.lookup), input.transitions.map(routable), config.routing, now);
   for (const m of plan.muted) input.logger.info('alert muted', { fingerprint: m.fingerprint, reason: m.reason, by: m.by });
-  const times = Object.fromEntries(input.transitions.map((t) => [t.state.fingerprint, t.event.ts]));
   const receivers = new Map(config.receivers.map((r) => [r.name, r]));
   const jobs: DeliveryJob[] = [];
   for (const batch of plan.due) {
-    const job = batchJob(batch, receivers.get(batch.receiver)?.sendResolved !== false, input, times);
+    const job = batchJob(batch, receivers.get(batch.receiver)?.sendResolved !== false, input);
     if (job) jobs.push(job);
   }
   let grouper = plan.state;
@@ -66,16 +65,62 @@ export function planProbeJobs(input: PlanProbeInput): { jobs: DeliveryJob[]; gro
   return { jobs, grouper };
 }
 
-function batchJob(batch: GroupBatch, sendResolved: boolean, input: PlanProbeInput, times: Record<string, string>): DeliveryJob | undefined {
+/**
+ * The grouper's copies of firing alerts with the severity they have now. A drop in severity notifies nobody, so no
+ * transition carries it, yet inhibition reads it: a memory-pressure back to warning must stop muting its pod's
+ * warnings now, not at its next reminder.
+ */
+function currentSeverities(grouper: GrouperState, lookup: PlanProbeInput['lookup']): GrouperState {
+  return {
+    groups: grouper.groups.map((g) => ({
+      ...g,
+      alerts: g.alerts.map((e) => {
+        const s = e.alert.status === 'firing' ? lookup(e.alert.fingerprint) : undefined;
+        if (s?.status !== 'firing' || s.severity === e.alert.severity) return e;
+        return { ...e, alert: { ...e.alert, severity: s.severity, labels: { ...e.alert.labels, severity: s.severity } } };
+      }),
+    })),
+  };
+}
+
+/**
+ * What makes one probe notification unique, and the same again if a crashed round is planned anew (its id is the
+ * delivery ledger's idempotency key, kept 7 days): per alert the time of what it says — its latest trigger, its
+ * firing start, or its resolve — and the group's previous send, so each reminder differs from the one before.
+ * Batches fall due rounds after their transitions (groupWait, groupInterval), so this round's times are not enough.
+ */
+function episodeTimes(batch: GroupBatch, input: PlanProbeInput, states: ReadonlyMap<string, AlertState>): Record<string, string> {
+  const group = input.grouper.groups.find((g) => g.groupKey === batch.groupKey && g.receiver === batch.receiver);
+  const times: Record<string, string> = {};
+  for (const a of batch.alerts) {
+    const s = states.get(a.fingerprint);
+    if (!s) continue;
+    const at = a.action === 'trigger' ? s.triggeredAt : a.action === 'resolve' ? s.resolvedAt : s.firedAt;
+    times[a.fingerprint] = `${at ?? ''}/${group?.lastSentAt ?? ''}`;
+  }
+  return times;
+}
+
+function batchJob(batch: GroupBatch, sendResolved: boolean, input: PlanProbeInput): DeliveryJob | undefined {
   const { now, sanitize } = input;
   const alerts: AlertItem[] = [];
+  const states = new Map<string, AlertState>();
+  let dropped = false;
   for (const a of batch.alerts) {
-    if (a.status === 'resolved' && !sendResolved) continue;
+    if (a.status === 'resolved' && !sendResolved) {
+      dropped = true;
+      continue;
+    }
     const state = input.lookup(a.fingerprint);
     if (!state) continue;
+    states.set(a.fingerprint, state);
     alerts.push({ ...renderProbeAlert(state, a.status, now, { links: input.config.links, sanitize }), action: a.action });
   }
+  const times = episodeTimes(batch, input, states);
   if (alerts.length === 0) return undefined;
+  // Due only because a sibling resolved, which this receiver does not hear about: nothing new for it (as
+  // Alertmanager's dedup stage decides with send_resolved false).
+  if (dropped && !batch.reminder && !alerts.some((a) => a.action === 'trigger')) return undefined;
   const kind = alerts.some((a) => a.status === 'firing') ? batch.kind : 'resolve';
   // The group key holds label values (a pod, a check name): sanitized like every other string that leaves, and
   // deterministic, so threads and ids stay stable.
@@ -106,7 +151,8 @@ export function planExternalJobs(batch: ExternalBatch, config: ExternalRoutingSe
   const firing = batch.alerts.filter((a) => a.routable.status === 'firing').map((a) => a.routable.labels);
   const perReceiver = new Map<string, { fallback?: string; items: AlertItem[] }>();
   for (const { routable: r, item } of batch.alerts) {
-    const silence = activeSilence(r.labels, routing.silences, now);
+    // A resolve is never muted, as on the probe path: the incident a silenced alert opened must still be closed.
+    const silence = r.status === 'firing' ? activeSilence(r.labels, routing.silences, now) : undefined;
     if (silence || (r.status === 'firing' && isInhibited(r.labels, firing, routing.inhibitRules))) {
       logger.info('alert muted', { fingerprint: r.fingerprint, reason: silence ? 'silenced' : 'inhibited' });
       continue;

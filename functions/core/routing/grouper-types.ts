@@ -24,6 +24,8 @@ export interface GroupBatch {
   routePath: string;
   /** `trigger` if any alert triggers, else `resolve` if all resolve, else `remind`. */
   kind: 'trigger' | 'remind' | 'resolve';
+  /** The group's repeat interval has passed with an alert still firing: a reminder is due whatever else changed. */
+  reminder: boolean;
   alerts: RoutableAlert[];
 }
 

@@ -69,6 +69,7 @@ export function planNotifications(state: GrouperState, alerts: readonly Routable
       groupKey: g.groupKey,
       routePath: g.routePath,
       kind: batchKind(batchAlerts),
+      reminder: reminderDue(g, now),
       alerts: batchAlerts,
     });
   }
@@ -137,7 +138,11 @@ function isDue(g: Group, visible: readonly GroupedAlert[], now: number): boolean
   if (g.lastSentAt === undefined) return changed && now >= g.createdAt + g.groupWait;
   if (changed && now >= g.lastSentAt + g.groupInterval) return true;
   const known = visible.some((e) => isFiring(e.alert) && e.notified);
-  return g.remindWanted && known && now >= g.lastSentAt + g.repeatInterval;
+  return known && reminderDue(g, now);
+}
+
+function reminderDue(g: Group, now: number): boolean {
+  return g.remindWanted && g.lastSentAt !== undefined && now >= g.lastSentAt + g.repeatInterval;
 }
 
 function actionOf(e: GroupedAlert): RoutableAlert['action'] {

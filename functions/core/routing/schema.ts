@@ -158,3 +158,19 @@ export function receiverNames(routing: Pick<RoutingConfig, 'route'>): string[] {
   visit(routing.route);
   return [...names].sort();
 }
+
+/**
+ * The longest a group can hold a batch back: the largest groupWait plus the largest groupInterval anywhere in the
+ * tree. An alert's state must outlive it, or a held resolve finds nothing to render.
+ */
+export function longestHold(routing: Pick<RoutingConfig, 'route'>): number {
+  let wait = 0;
+  let interval = 0;
+  const visit = (r: { groupWait?: number; groupInterval?: number; routes: RouteConfig[] }): void => {
+    wait = Math.max(wait, r.groupWait ?? 0);
+    interval = Math.max(interval, r.groupInterval ?? 0);
+    r.routes.forEach(visit);
+  };
+  visit(routing.route);
+  return wait + interval;
+}
