@@ -133,3 +133,78 @@ describe('dispatch handler', () => {
     expect((await dispatch(event(record))).batchItemFailures).toEqual([]);
   });
 });
+
+// Each receiver's channel is built on its own: one whose secret cannot be read (deleted, renamed, access denied, a
+// typo in a key) fails only its own jobs — as a primary that failed for good: its fallback if it has one, else a
+// batch item failure — and is built again by the next invocation. It used to fail the whole invocation: every
+// record of every receiver redelivered, then DLQ'd, a healthy pager silenced by a broken Slack secret.
+describe('dispatch with a receiver whose channel cannot be built', () => {
+  const NOT_FOUND = Object.assign(new Error('not found'), { name: 'ParameterNotFound' });
+  beforeEach(async () => {
+    await h.configure({
+      targets: [{ name: 'x', url: 'http://127.0.0.1:9/metrics' }],
+      receivers: [
+        { name: 'pager', channel: { type: 'webhook', url: { ssm: { name: '/pw/pager-url' } }, secret: { ssm: { name: '/pw/hook-secret' } } } },
+        // Its URL parameter is gone (ParameterNotFound): only jobs for `chat` should be affected.
+        { name: 'chat', channel: { type: 'webhook', url: { ssm: { name: '/pw/chat-url' } }, secret: { ssm: { name: '/pw/hook-secret' } } } },
+        { name: 'backup', channel: { type: 'webhook', url: { ssm: { name: '/pw/backup-url' } }, secret: { ssm: { name: '/pw/hook-secret' } } } },
+      ],
+      delivery: { maxAttempts: 1, deadline: '5s', perAttemptTimeout: '2s' },
+    });
+    ssmMock.on(GetParameterCommand, { Name: '/pw/pager-url' }).resolves({ Parameter: { Value: `${pager.url}/hook` } });
+    ssmMock.on(GetParameterCommand, { Name: '/pw/backup-url' }).resolves({ Parameter: { Value: `${backup.url}/hook` } });
+    ssmMock.on(GetParameterCommand, { Name: '/pw/hook-secret' }).resolves({ Parameter: { Value: HOOK_SECRET } });
+    ssmMock.on(GetParameterCommand, { Name: '/pw/chat-url' }).rejects(NOT_FOUND);
+  });
+  const ssmReads = (name: string) => ssmMock.commandCalls(GetParameterCommand).filter((c) => c.args[0].input.Name === name).length;
+
+  it('still delivers the jobs of the healthy receivers and fails only the broken receiver’s records', async () => {
+    const ok = sqsRecord(JSON.stringify(job(11)));
+    const broken = sqsRecord(JSON.stringify({ ...job(12), receiver: 'chat' }));
+    let out: SQSBatchResponse | undefined;
+    let thrown: unknown;
+    try {
+      out = await dispatch(event(ok, broken));
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeUndefined();
+    expect(pager.requests).toHaveLength(1);
+    expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: broken.messageId }] });
+    // Logged with the receiver's name and the error's class: no ref, URL or secret.
+    const unavailable = logLines(h).filter((l) => l.msg === 'receiver channel unavailable');
+    expect(unavailable).toEqual([expect.objectContaining({ level: 'error', receiver: 'chat', channel: 'webhook', error: 'ParameterNotFound' })]);
+    expect(logLines(h).find((l) => l.msg === 'delivery' && l.outcome === 'failed')).toMatchObject({ receiver: 'chat', reason: 'channel unavailable (ParameterNotFound)' });
+    expect(h.logs.join('\n')).not.toContain('/pw/chat-url');
+    expect(h.logs.join('\n')).not.toContain(HOOK_SECRET);
+  });
+
+  it('a broken primary with a fallback receiver hands its job to the fallback, which says why', async () => {
+    const primary = { ...job(13), receiver: 'chat', fallback: 'backup' };
+    const out = await dispatch(event(sqsRecord(JSON.stringify(primary))));
+    expect(out.batchItemFailures).toEqual([]);
+    const [fallback] = sentJobs();
+    expect(fallback).toMatchObject({ id: `${primary.id}:fallback`, receiver: 'backup', primaryFailure: { receiver: 'chat', reason: 'channel unavailable (ParameterNotFound)' } });
+    expect((await dispatch(event(sqsRecord(JSON.stringify(fallback))))).batchItemFailures).toEqual([]);
+    expect(backup.requests).toHaveLength(1);
+    expect(backup.requests[0]!.body).toContain('channel unavailable (ParameterNotFound)');
+  });
+
+  it('a failed build is not kept: the redelivered record goes through once the secret is back; a built channel is kept', async () => {
+    const record = sqsRecord(JSON.stringify({ ...job(14), receiver: 'chat' }));
+    const healthy = () => sqsRecord(JSON.stringify(job(15)));
+    expect((await dispatch(event(record, healthy()))).batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    ssmMock.on(GetParameterCommand, { Name: '/pw/chat-url' }).resolves({ Parameter: { Value: `${backup.url}/chat` } });
+    expect((await dispatch(event(record, healthy()))).batchItemFailures).toEqual([]);
+    expect(backup.requests.map((r) => r.path)).toEqual(['/chat']);
+    expect(ssmReads('/pw/chat-url')).toBe(2);
+    expect(ssmReads('/pw/pager-url')).toBe(1); // built once, reused by the second invocation
+  });
+
+  it("a batch without the broken receiver's jobs never reads its secret", async () => {
+    expect((await dispatch(event(sqsRecord(JSON.stringify(job(16)))))).batchItemFailures).toEqual([]);
+    expect(pager.requests).toHaveLength(1);
+    expect(ssmReads('/pw/chat-url')).toBe(0);
+    expect(logLines(h).some((l) => l.msg === 'receiver channel unavailable')).toBe(false);
+  });
+});

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { handler } from '../../functions/probe.ts';
 import { PROBE_STATE_KEY, type ProbeState } from '../../functions/platform/aws/deps.ts';
 import { DynamoStateStore } from '../../functions/platform/aws/dynamo-state-store.ts';
@@ -175,3 +177,112 @@ describe('probe handler', () => {
   });
 });
 
+// Tokens are resolved per target: one whose secret cannot be read (deleted, renamed, access denied) used to fail
+// every run — nothing scraped, no round committed, the whole watchdog blind because of one credential. It is now a
+// `scrape-failed` finding for that target, like an unreachable one, and the others are scraped.
+describe('probe with one target whose token cannot be resolved', () => {
+  const GONE = 'pooler-watch/test/gone';
+  beforeEach(async () => {
+    await h.configure(
+      {
+        targets: [
+          { name: 'prometheus', kind: 'federate', url: sim.federateUrl, token: { secretsManager: { id: SIM_SECRET } } },
+          { name: 'other', url: 'http://127.0.0.1:9/metrics', token: { secretsManager: { id: GONE } } },
+        ],
+        receivers: [{ name: 'hook', channel: { type: 'webhook', url: { ssm: { name: '/pw/hook-url' } }, secret: { ssm: { name: '/pw/hook-secret' } } } }],
+        routing: { route: { receiver: 'hook', groupWait: '0s' } },
+      },
+      { now: () => clock.now() },
+    );
+    smMock.on(GetSecretValueCommand, { SecretId: SIM_SECRET }).resolves({ SecretString: SIM_TOKEN });
+    smMock.on(GetSecretValueCommand, { SecretId: GONE }).rejects(Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' }));
+  });
+
+  it('still scrapes the other targets and commits the round', async () => {
+    let out: ProbeSummary | undefined;
+    let thrown: unknown;
+    try {
+      out = await round();
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeUndefined(); // was: LambdaFailure "probe failed (ConfigError)" every minute
+    expect(out).toMatchObject({ outcome: 'committed', targets: 2, scrapesOk: 1 });
+    const success = metricData().filter((d) => d.MetricName === 'ProbeSuccess').map((d) => [d.Dimensions?.find((x) => x.Name === 'Target')?.Value, d.Value]);
+    expect(success).toEqual(expect.arrayContaining([['prometheus', 1], ['other', 0]]));
+    expect(logLines(h).filter((l) => l.msg === 'target token unavailable')).toEqual([expect.objectContaining({ level: 'error', target: 'other', error: 'ResourceNotFoundException' })]);
+  });
+
+  it("is an `unauthorized` scrape-failed finding naming the error's class only, alerting like any failed scrape", async () => {
+    await round();
+    await round(); // forEvaluations: 2
+    const alerts = sentJobs().flatMap((j) => j.notification.alerts).filter((a) => a.rule === 'scrape-failed' && a.pod === 'other');
+    expect(alerts.length).toBeGreaterThan(0);
+    expect(alerts[0]!.summary).toContain('token unavailable (ResourceNotFoundException)');
+    expect(alerts[0]!.severity).toBe('critical');
+    const scrape = logLines(h).find((l) => l.msg === 'scrape' && l.target === 'other');
+    expect(scrape).toMatchObject({ ok: false, reason: 'unauthorized' });
+    // The secret's id is not in the finding, the jobs or the logs.
+    expect(JSON.stringify(sentJobs())).not.toContain(GONE);
+    expect(h.logs.join('\n')).not.toContain(GONE);
+  });
+
+  it('a token that could not be read is tried again on the next run; one that was read is kept for the TTL', async () => {
+    await round();
+    smMock.on(GetSecretValueCommand, { SecretId: GONE }).resolves({ SecretString: 'other-token-0123456789' });
+    await round();
+    const reads = (id: string) => smMock.commandCalls(GetSecretValueCommand).filter((c) => c.args[0].input.SecretId === id).length;
+    expect(reads(GONE)).toBe(2);
+    expect(reads(SIM_SECRET)).toBe(1);
+    // Token at hand again: the target is scraped (here refused at the socket), no longer `token unavailable`.
+    const last = logLines(h).filter((l) => l.msg === 'scrape' && l.target === 'other').at(-1);
+    expect(last).toMatchObject({ ok: false, reason: 'down' });
+  });
+});
+
+// The dead man's switch (infra/aws/resources.yml) counts the heartbeat every run publishes with the dimension Stage
+// only. It used to count the per-target ProbeSuccess: with `targets: []` (a webhook- or checks-only deployment, both
+// allowed) a healthy probe published none, and the "watchdog is blind" alarm fired forever.
+describe("dead man's switch heartbeat", () => {
+  const alarm = (): { MetricName: string; Dimensions: Array<{ Name: string }> } => {
+    const resources = parseYaml(readFileSync(new URL('../../infra/aws/resources.yml', import.meta.url), 'utf8'), { logLevel: 'silent' }) as {
+      Resources: Record<string, { Properties: { MetricName: string; Dimensions: Array<{ Name: string }> } }>;
+    };
+    return resources.Resources.ProbeDeadMansSwitchAlarm!.Properties;
+  };
+  const heartbeats = () => {
+    const { MetricName, Dimensions } = alarm();
+    return metricData().filter((d) => d.MetricName === MetricName && JSON.stringify(d.Dimensions?.map((x) => x.Name)) === JSON.stringify(Dimensions.map((x) => x.Name)));
+  };
+
+  it('a healthy probe run with no scrape targets (webhook-only deployment) publishes the metric the alarm counts', async () => {
+    await h.configure(
+      {
+        receiver: {}, // webhook-only: Alertmanager posts to the HTTP API; the README's `targets: []` case
+        targets: [],
+        receivers: [{ name: 'hook', channel: { type: 'webhook', url: { ssm: { name: '/pw/hook-url' } }, secret: { ssm: { name: '/pw/hook-secret' } } } }],
+        routing: { route: { receiver: 'hook' } },
+      },
+      { now: () => clock.now() },
+    );
+    let summary: ProbeSummary;
+    try {
+      summary = await round();
+    } catch (err) {
+      throw new Error(h.logs.join('\n'), { cause: err });
+    }
+    expect(summary.outcome).toBe('committed'); // the probe ran, and committed its round
+    const published = heartbeats();
+    expect(published.length).toBeGreaterThan(0);
+    expect(published.every((d) => d.Dimensions?.some((x) => x.Name === 'Stage' && x.Value === 'test'))).toBe(true);
+  });
+
+  it('one per run, superseded runs included; the per-target metrics stay', async () => {
+    await round();
+    clock.advance(60_000);
+    const [a, b] = await Promise.all([invoke(), invoke()]);
+    expect([a.outcome, b.outcome].sort()).toEqual(['committed', 'superseded']);
+    expect(heartbeats().map((d) => d.Value)).toEqual([1, 1, 1]);
+    expect(metricData().filter((d) => d.MetricName === 'ProbeSuccess')).toHaveLength(9); // 3 targets x 3 runs
+  });
+});

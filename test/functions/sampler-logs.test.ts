@@ -5,7 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseJsonConfig } from '../../functions/config/validate.ts';
 import { ConfigError } from '../../functions/platform/errors.ts';
 import type { SamplerLogsOutcome } from '../../functions/platform/aws/sampler-logs-adapter.ts';
-import { SAMPLER_STATE_KEY } from '../../functions/platform/aws/sampler-logs-deps.ts';
+import { MEMO_UPDATE_ATTEMPTS, MEMO_UPDATE_BACKOFF, SAMPLER_STATE_KEY } from '../../functions/platform/aws/sampler-logs-deps.ts';
+import { dynamo } from '../../functions/platform/aws/shared-clients.ts';
 import { DynamoStateStore } from '../../functions/platform/aws/dynamo-state-store.ts';
 import { decodeCloudWatchLogs } from '../../functions/platform/aws/cloudwatch-logs-event.ts';
 import type { SamplerMemo } from '../../functions/core/sampler/index.ts';
@@ -127,5 +128,53 @@ describe('sampler-logs handler (CloudWatch Logs subscription)', () => {
     expect(sentJobs().length).toBeGreaterThan(0);
     const everything = [...h.logs, ...sqsMock.commandCalls(SendMessageBatchCommand).map((c) => JSON.stringify(c.args[0].input))].join('\n');
     for (const secret of SECRETS) expect(everything).not.toContain(secret);
+  });
+});
+
+// Every batch read-modify-writes one memo item (`state#sampler`) under an optimistic lock. What keeps concurrent
+// subscription batches from losing it in production is the function's reserved concurrency of 1 (serverless.yml:
+// a throttled async event is retried by Lambda for up to 6 h; test/infra/serverless-package.test.ts checks the
+// settings, the on-failure queue and the Errors alarm). The retry loop, now with jittered backoff, covers what
+// overlaps anyway; it cannot make any number of concurrent writers lossless, but up to MEMO_UPDATE_ATTEMPTS it does:
+// each conflict means another writer committed meanwhile, so a writer fails at most (writers - 1) times.
+describe('sampler-logs memo under concurrent batches', () => {
+  const memo = () => new DynamoStateStore<SamplerMemo>({ client: h.dynamo.client, tableName: h.table, key: SAMPLER_STATE_KEY });
+
+  it('as many concurrent batches as the memo has attempts: every one is ingested and committed', async () => {
+    const waits: number[] = [];
+    await h.configure(CONFIG, { retry: { sleep: (ms) => new Promise<void>((resolve) => setTimeout(() => resolve(void waits.push(ms)), ms)) } });
+    const base = Date.parse('2026-11-24T11:00:00Z');
+    const batches = Array.from({ length: MEMO_UPDATE_ATTEMPTS }, (_, i) => logsEvent(SCHEDULER, { firstTs: base + i * 600_000 }));
+    const settled = await Promise.allSettled(batches.map((e) => handler(e, lambdaContext())));
+    const failed = settled.filter((s) => s.status === 'rejected').map((s) => String((s as PromiseRejectedResult).reason));
+    expect(failed).toEqual([]);
+    expect((await memo().loadWithVersion()).version).toBe(MEMO_UPDATE_ATTEMPTS); // one commit per batch
+    for (const ms of waits) expect(ms).toBeLessThan(MEMO_UPDATE_BACKOFF.maxMs);
+  });
+
+  it('a conflict waits a jittered, doubling backoff, then re-applies the batch on the newer memo', async () => {
+    const waits: number[] = [];
+    await h.configure(CONFIG, { retry: { random: () => 0.5, sleep: async (ms) => void waits.push(ms) } });
+    await handler(logsEvent(SCHEDULER.slice(0, 5)), lambdaContext()); // the memo exists: version 1
+    // Another writer commits right before each of this invocation's next 3 conditional puts of the memo.
+    let conflicts = 3;
+    dynamo().middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { ConditionExpression?: string; Item?: { pk?: { S?: string } } };
+        if (input.ConditionExpression !== undefined && input.Item?.pk?.S === SAMPLER_STATE_KEY && conflicts > 0) {
+          conflicts -= 1;
+          await memo().update((cur) => cur!);
+        }
+        return next(args);
+      },
+      { step: 'build', name: 'competingMemoWriter' },
+    );
+    const out = await handler(logsEvent(SCHEDULER.slice(5)), lambdaContext());
+    expect(out.status).toBe('ingested');
+    expect(waits).toEqual([0.5 * 50, 0.5 * 100, 0.5 * 200].map(Math.floor));
+    expect(MEMO_UPDATE_BACKOFF.baseMs).toBe(50);
+    // Re-applied on top of the competing commits: the first batch's snapshots are still there, with the second's.
+    expect(await memo().loadWithVersion()).toMatchObject({ version: 5 });
+    expect((await memo().load())?.pods['codex-pooler-scheduler-5c8d7b9f4-q7m2n']?.snapshots).toHaveLength(4);
   });
 });

@@ -6,6 +6,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { redactHighEntropy } from '../../functions/core/sanitize/entropy.ts';
 import { redactPatterns } from '../../functions/core/sanitize/patterns.ts';
+import { HEARTBEAT_METRIC } from '../../functions/platform/aws/cloudwatch-metrics.ts';
 import { PROBE_STATE_KEY } from '../../functions/platform/aws/deps.ts';
 import { DynamoLedger } from '../../functions/platform/aws/dynamo-ledger.ts';
 import { DynamoStateStore } from '../../functions/platform/aws/dynamo-state-store.ts';
@@ -193,6 +194,8 @@ const EXPECTED_POLICIES: Record<string, Json[]> = {
       Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['claim#webhook%3Asampler%3A*'] } },
     },
     { Sid: 'EnqueueDeliveries', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: QUEUE },
+    // Its on-failure destination: Lambda sends the record of a batch that failed every attempt with this role.
+    { Sid: 'ParkFailedBatches', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: getAtt('SamplerLogsFailureQueue', 'Arn') },
     kmsIf,
   ],
 };
@@ -242,6 +245,8 @@ describe('npm run package (osls, stage ci)', () => {
       expect(p.Timeout).toBe(f.timeout);
       expect(p.MemorySize).toBe(f.memory);
       expect(p.Role).toEqual(getAtt(f.role, 'Arn'));
+      // Only sampler-logs is limited (one memo item, read-modify-written by every batch).
+      expect(p.ReservedConcurrentExecutions, name).toBe(name === 'sampler-logs' ? 1 : undefined);
       expect((p.Environment as { Variables: Json }).Variables).toEqual({
         STAGE: STAGE,
         TABLE_NAME: ref('PoolerWatchTable'),
@@ -333,8 +338,8 @@ describe('npm run package (osls, stage ci)', () => {
       return p;
     };
 
-    it('exactly three alarms, one topic, its ARN an output', () => {
-      expect(ofType('AWS::CloudWatch::Alarm').map(([id]) => id).sort()).toEqual(['DeadLetterQueueDepthAlarm', 'ProbeDeadMansSwitchAlarm', 'ProbeErrorsAlarm']);
+    it('exactly four alarms, one topic, its ARN an output', () => {
+      expect(ofType('AWS::CloudWatch::Alarm').map(([id]) => id).sort()).toEqual(['DeadLetterQueueDepthAlarm', 'ProbeDeadMansSwitchAlarm', 'ProbeErrorsAlarm', 'SamplerLogsErrorsAlarm']);
       expect(ofType('AWS::SNS::Topic').map(([id]) => id)).toEqual(['PoolerWatchAlarms']);
       expect(template.Outputs.AlarmTopicArn?.Value).toEqual(ref('PoolerWatchAlarms'));
     });
@@ -364,26 +369,40 @@ describe('npm run package (osls, stage ci)', () => {
       });
     });
 
-    it("dead man's switch: no ProbeSuccess sample (any target) for 5 minutes is an alarm (missing data breaches)", () => {
+    it("dead man's switch: no ProbeRuns heartbeat (dimension Stage only) for 5 minutes is an alarm (missing data breaches)", () => {
       const p = alarm('ProbeDeadMansSwitchAlarm');
-      expect(p).toMatchObject({
-        EvaluationPeriods: 5,
-        DatapointsToAlarm: 5,
-        Threshold: 1,
-        ComparisonOperator: 'LessThanThreshold',
-        TreatMissingData: 'breaching',
-      });
-      // COUNT in Metrics Insights is the SampleCount, summed over the {Stage, Target} series the probe publishes.
-      expect(p.Metrics).toEqual([
-        {
-          Id: 'probeRuns',
-          Label: 'ProbeSuccess samples',
-          ReturnData: true,
+      // The heartbeat every probe run publishes, targets or none (probe-run.ts); a standard alarm on its one series.
+      expect(p).toEqual(
+        expect.objectContaining({
+          Namespace: 'PoolerWatch',
+          MetricName: HEARTBEAT_METRIC,
+          Dimensions: [{ Name: 'Stage', Value: STAGE }],
+          Statistic: 'SampleCount',
           Period: 60,
-          Expression: `SELECT COUNT(ProbeSuccess) FROM "PoolerWatch" WHERE Stage = '${STAGE}'`,
-        },
-      ]);
-      expect(p.MetricName).toBeUndefined();
+          EvaluationPeriods: 5,
+          DatapointsToAlarm: 5,
+          Threshold: 1,
+          ComparisonOperator: 'LessThanThreshold',
+          TreatMissingData: 'breaching',
+        }),
+      );
+      expect(HEARTBEAT_METRIC).toBe('ProbeRuns');
+      expect(p.Metrics).toBeUndefined();
+    });
+
+    it('sampler-logs errors: AWS/Lambda Errors of sampler-logs >= 1 in any of the last 5 minutes', () => {
+      expect(alarm('SamplerLogsErrorsAlarm')).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: ref('SamplerDashlogsLambdaFunction') }],
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
     });
   });
 
@@ -436,6 +455,24 @@ describe('npm run package (osls, stage ci)', () => {
       SourceArn: { 'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':logs:', ref('AWS::Region'), ':', ref('AWS::AccountId'), ':log-group:', '/aws/containerinsights/codex-pooler/application', ':*']] },
     });
     expect(filters[0]![1].DependsOn).toEqual([permissions[0]![0]]);
+  });
+
+  it('sampler-logs runs one batch at a time; Lambda retries a failed one twice, keeps throttled ones up to 6 h, then parks it in its own queue', () => {
+    // Concurrent batches would fight over the one memo item; a throttled async event is retried, not lost.
+    expect(resource('SamplerDashlogsLambdaFunction').Properties.ReservedConcurrentExecutions).toBe(1);
+    const configs = ofType('AWS::Lambda::EventInvokeConfig');
+    expect(configs.map(([id]) => id)).toEqual(['SamplerDashlogsLambdaEvConf']);
+    expect(configs[0]![1].Properties).toEqual({
+      FunctionName: ref('SamplerDashlogsLambdaFunction'),
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 6 * 3600,
+      DestinationConfig: { OnFailure: { Destination: getAtt('SamplerLogsFailureQueue', 'Arn') } },
+    });
+    // Not the delivery DLQ (redriven into the delivery queue as jobs): its own, encrypted, kept 14 days.
+    const queue = resource('SamplerLogsFailureQueue', 'AWS::SQS::Queue').Properties;
+    expect(queue).toEqual({ QueueName: `${SERVICE}-${STAGE}-sampler-logs-failed`, MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
+    expect(template.Outputs.SamplerLogsFailureQueueUrl?.Value).toEqual(ref('SamplerLogsFailureQueue'));
   });
 
   it('outputs the table name and both queue URLs', () => {

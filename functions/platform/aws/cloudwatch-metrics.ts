@@ -5,6 +5,7 @@ import { redactText } from '../redact.ts';
 
 /** The metrics pooler-watch publishes; anything else is refused (a typo must not create a new metric). */
 export const METRIC_NAMES = [
+  'ProbeRuns',
   'ProbeSuccess',
   'ProbeLatencyMs',
   'ScrapeBytes',
@@ -21,6 +22,12 @@ export const METRIC_NAMES = [
   'MetricsAuthOpen',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
+
+/**
+ * The probe's heartbeat: 1 per run (committed or superseded), dimension `Stage` only, whatever the targets (there
+ * may be none). The dead man's switch (infra/aws/resources.yml, ProbeDeadMansSwitchAlarm) counts it.
+ */
+export const HEARTBEAT_METRIC = 'ProbeRuns' satisfies MetricName;
 
 /** Dimension names that may be used; each distinct value set is a billed custom metric, so keep it small. */
 export const DIMENSION_NAMES = ['Target', 'Pod', 'Rule', 'Receiver', 'Check', 'Stage'] as const;

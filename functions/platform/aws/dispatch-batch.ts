@@ -4,8 +4,9 @@ import { attemptFields, attemptJob, attemptOutcome } from '../delivery/attempt-j
 import { errorFields } from '../delivery/dead-letter.ts';
 import { fallbackJob, type DeliveryJob } from '../delivery/job.ts';
 import { runLanes, toLanes } from '../delivery/lanes.ts';
+import { ChannelError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { DispatchDeps } from './dispatch-deps.ts';
+import type { DispatchDeps, ReceiverChannel } from './dispatch-deps.ts';
 import { parseJobRecord } from './sqs-jobs.ts';
 
 /** One dispatch invocation's context. */
@@ -28,18 +29,35 @@ export type DispatchOutcome = 'sent' | 'duplicate' | 'fallback' | 'retry' | 'fai
 const CLAIM_SLACK_MS = 30_000;
 
 /**
+ * Stands in for a receiver whose channel could not be built (a secret that cannot be read): every attempt fails at
+ * once, not retryable — as the local runtime treats a receiver with no channel (`unknown receiver`, failed for good).
+ * So the job ends like a primary that failed for good: handed to its fallback receiver if it has one, else a batch
+ * item failure (SQS redelivers it, the next invocation builds the channel again, and after `maxReceiveCount` it
+ * lands in the DLQ). Going through {@link attemptJob} keeps the ledger check and the claim: a job already delivered
+ * is a duplicate, and a fallback is queued once.
+ */
+function unavailableChannel(receiver: string, failed: Extract<ReceiverChannel, { ok: false }>): Channel {
+  return {
+    type: failed.type,
+    name: receiver,
+    send: () => Promise.reject(new ChannelError({ channel: failed.type, reason: `channel unavailable (${failed.error})`, retryable: false })),
+  };
+}
+
+/**
  * Delivers one job through the shared core ({@link attemptJob}): skip if the ledger has it, claim it, send with
  * retries bounded by the job budget and the invocation's deadline, record it (and its Slack thread receipt). On final
  * failure a primary with a `fallback` receiver hands a fallback job to SQS (same road, own id); otherwise the job
- * fails back to SQS.
+ * fails back to SQS. A receiver whose channel could not be built fails this way too ({@link unavailableChannel}).
  */
-export async function deliverSqsJob(job: DeliveryJob, deps: DispatchDeps, channels: Map<string, Channel>, inv: DispatchInvocation & { messageId: string }): Promise<DispatchOutcome> {
+export async function deliverSqsJob(job: DeliveryJob, deps: DispatchDeps, channels: Map<string, ReceiverChannel>, inv: DispatchInvocation & { messageId: string }): Promise<DispatchOutcome> {
   const { now, config } = deps;
   const line = (outcome: string, channel: string, fields: Record<string, unknown>) => {
     const level = outcome === 'sent' || outcome === 'duplicate' ? 'info' : outcome === 'failed' ? 'error' : 'warn';
     inv.log[level]('delivery', { receiver: job.receiver, channel, id: job.id, messageId: inv.messageId, outcome, ...fields });
   };
-  const channel = channels.get(job.receiver);
+  const built = channels.get(job.receiver);
+  const channel = built === undefined ? undefined : built.ok ? built.channel : unavailableChannel(job.receiver, built);
   const name = channel?.type ?? 'none';
   const d = config.delivery;
   return attemptJob(
@@ -92,6 +110,8 @@ export async function deliverSqsJob(job: DeliveryJob, deps: DispatchDeps, channe
 /**
  * A batch of SQS records: malformed ones fail at once (logged by message id, never their body); the rest are
  * delivered in lanes per receiver (in order within a receiver, `delivery.concurrency` receivers at a time).
+ * Only the channels of the batch's receivers are built, each on its own: one that cannot be built (logged with the
+ * receiver's name and the error's class) fails only its own receiver's jobs.
  * Returns the partial-batch response (the event source mapping needs `ReportBatchItemFailures`).
  */
 export async function dispatchRecords(records: SQSRecord[], deps: DispatchDeps, inv: DispatchInvocation): Promise<SQSBatchResponse> {
@@ -106,7 +126,10 @@ export async function dispatchRecords(records: SQSRecord[], deps: DispatchDeps, 
     }
   }
   if (jobs.length > 0) {
-    const channels = await deps.channels();
+    const channels = await deps.channels(jobs.map((j) => j.job.receiver));
+    for (const [receiver, c] of channels) {
+      if (!c.ok) inv.log.error('receiver channel unavailable', { receiver, channel: c.type, error: c.error });
+    }
     await runLanes(
       toLanes(jobs, (j) => j.job.receiver),
       deps.config.delivery.concurrency,

@@ -49,6 +49,25 @@ const Head = z.object({
 type Head = z.infer<typeof Head>;
 const Chunk = z.object({ data: z.instanceof(Uint8Array) });
 
+/** Waits between the attempts of {@link DynamoStateStore.update} after a conflict. */
+export interface ConflictBackoff {
+  /** Ceiling of the first wait; doubles with each conflict. */
+  baseMs: number;
+  /** Cap of the ceiling. */
+  maxMs: number;
+  /** In [0, 1); default Math.random. */
+  random?: () => number;
+  /** Default: a timer. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Exponential backoff with full jitter: `random() * min(maxMs, baseMs * 2^(conflicts - 1))`, whole ms. */
+export function conflictBackoffMs(conflicts: number, b: Pick<ConflictBackoff, 'baseMs' | 'maxMs' | 'random'>): number {
+  return Math.floor((b.random ?? Math.random)() * Math.min(b.maxMs, b.baseMs * 2 ** (conflicts - 1)));
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** A read that raced a writer: the head moved while its chunks were fetched. */
 class HeadMoved extends Error {}
 
@@ -171,9 +190,10 @@ export class DynamoStateStore<T> implements StateStore<T> {
 
   /**
    * Optimistic-lock loop: load, apply `change`, save if nobody committed meanwhile; on a conflict reload
-   * and re-apply, up to `attempts` times (then the last {@link StateConflictError} is thrown).
+   * and re-apply, up to `attempts` times (then the last {@link StateConflictError} is thrown). With `backoff`, a
+   * conflict waits {@link conflictBackoffMs} first, so writers that collided do not reload in lockstep.
    */
-  async update(change: (current: T | undefined) => T, attempts = 3): Promise<StoredState<T>> {
+  async update(change: (current: T | undefined) => T, attempts = 3, backoff?: ConflictBackoff): Promise<StoredState<T>> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.loadWithVersion();
       try {
@@ -181,6 +201,7 @@ export class DynamoStateStore<T> implements StateStore<T> {
       } catch (err) {
         if (!(err instanceof StateConflictError) || attempt >= attempts) throw err;
       }
+      if (backoff) await (backoff.sleep ?? sleep)(conflictBackoffMs(attempt, backoff));
     }
   }
 

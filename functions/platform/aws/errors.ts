@@ -19,3 +19,13 @@ export class StateConflictError extends StateError {
 export function isConditionalCheckFailed(err: unknown): boolean {
   return err instanceof Error && err.name === 'ConditionalCheckFailedException';
 }
+
+/**
+ * An error's class for a log line or a finding, never its message (which may name a secret ref): the AWS error a
+ * ConfigError wraps (`ResourceNotFoundException`, `AccessDeniedException`, …) when there is one, else its own name.
+ */
+export function errorClass(err: unknown): string {
+  if (!(err instanceof Error)) return 'error';
+  const cause: unknown = err.cause;
+  return cause instanceof Error && cause.name !== 'Error' ? cause.name : err.name;
+}

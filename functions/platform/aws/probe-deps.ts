@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { Target } from '../../config/schema.ts';
 import type { ResolvedTarget } from '../../runtime/probe-round.ts';
 import type { CheckRunner } from '../../runtime/check-runner.ts';
 import { createCheckRunners } from '../../runtime/check-runners.ts';
@@ -7,9 +8,13 @@ import { createMetricsPublisher, type MetricsPublisher } from './cloudwatch-metr
 import { parseProbeConfigJson, type ProbeConfig } from '../../config/probe-config.ts';
 import { PROBE_STATE_KEY, memoDeps, resolveAwsSecret, sharedDeps, ttlMemo, type BaseDeps, type ProbeState } from './deps.ts';
 import { DynamoStateStore } from './dynamo-state-store.ts';
+import { errorClass } from './errors.ts';
 import { lazyJobQueue } from './lazy-job-queue.ts';
 import { cloudwatch, dynamo } from './shared-clients.ts';
 import type { SqsJobQueue } from './sqs-jobs.ts';
+
+/** A target with its token resolved, or one whose token could not be read this time (the error's class only). */
+export type ProbeTarget = { ok: true; resolved: ResolvedTarget } | { ok: false; target: Target; error: string };
 
 /** What the probe uses: the shared deps, the SQS queue, its DynamoDB state, CloudWatch metrics and the targets. */
 export interface ProbeDeps extends BaseDeps<ProbeConfig> {
@@ -19,8 +24,11 @@ export interface ProbeDeps extends BaseDeps<ProbeConfig> {
   probeStore(): DynamoStateStore<ProbeState>;
   /** A fresh buffer per invocation. */
   metrics(): MetricsPublisher;
-  /** Targets with their tokens; re-resolved after the secret TTL. */
-  targets(): Promise<ResolvedTarget[]>;
+  /**
+   * The targets in config order, each with its token. Tokens are resolved per target and kept for the secret TTL;
+   * one that cannot be read makes only its own target unavailable, and is tried again on the next call.
+   */
+  targets(): Promise<ProbeTarget[]>;
   /** Check runners run beside the scrape (synthetic HTTP checks); their secrets come from the TTL-cached providers. */
   checkRunners(): CheckRunner[];
 }
@@ -41,17 +49,28 @@ export const probeDeps: () => Promise<ProbeDeps> = memoDeps(async () => {
   const { env, config, now, logger, secretTtlMs } = base;
   // Built once per cold start: the built-in runner keeps the scrape cost window between invocations of this container.
   const checkRunners = await createCheckRunners(config, config.targets.map((target) => ({ target })), { resolveSecret: resolveAwsSecret, logger });
+  // One memo per token: ttlMemo keeps a resolved token for the TTL and forgets a failed read at once.
+  const tokens = config.targets.map((target) => {
+    const ref = target.token;
+    return { target, token: ref ? ttlMemo(() => resolveAwsSecret(ref), secretTtlMs, now) : undefined };
+  });
   return {
     ...base,
     queue: lazyJobQueue(env.QUEUE_URL, async () => (await import('./sqs-jobs.ts')).sharedSqsJobQueue({ queueUrl: env.QUEUE_URL, logger })),
     probeStore: () =>
       new DynamoStateStore<ProbeState>({ client: dynamo(), tableName: env.TABLE_NAME, key: PROBE_STATE_KEY, now, parse: (raw) => ProbeStateSchema.parse(raw) as unknown as ProbeState }),
     metrics: () => createMetricsPublisher({ client: cloudwatch(), namespace: env.METRICS_NAMESPACE, now, sanitizer: base.sanitizer() }),
-    targets: ttlMemo(
-      () => Promise.all(config.targets.map(async (target) => ({ target, ...(target.token ? { token: await resolveAwsSecret(target.token) } : {}) }))),
-      secretTtlMs,
-      now,
-    ),
+    targets: () =>
+      Promise.all(
+        tokens.map(async ({ target, token }): Promise<ProbeTarget> => {
+          if (!token) return { ok: true, resolved: { target } };
+          try {
+            return { ok: true, resolved: { target, token: await token() } };
+          } catch (err) {
+            return { ok: false, target, error: errorClass(err) };
+          }
+        }),
+      ),
     checkRunners: () => checkRunners,
   };
 });

@@ -10,9 +10,10 @@ import type { CheckResults } from '../../runtime/check-runner.ts';
 import type { DeliveryJob } from '../delivery/job.ts';
 import type { Logger } from '../logger.ts';
 import type { ScrapeFailed, ScrapeOk } from '../scrape.ts';
-import { recordCheckMetrics, type MetricsPublisher } from './cloudwatch-metrics.ts';
+import { failed } from '../scrape-http.ts';
+import { HEARTBEAT_METRIC, recordCheckMetrics, type MetricsPublisher } from './cloudwatch-metrics.ts';
 import type { PendingJob, ProbeState } from './deps.ts';
-import type { ProbeDeps } from './probe-deps.ts';
+import type { ProbeDeps, ProbeTarget } from './probe-deps.ts';
 import { StateConflictError } from './errors.ts';
 import type { SendJobsResult } from './sqs-jobs.ts';
 
@@ -97,6 +98,29 @@ function applyRound(
   };
 }
 
+const TOKEN_UNAVAILABLE_HINT =
+  "the target's token secret could not be read: check that it exists under the stage's secrets prefix and that the probe's role may read it (and decrypt it, for a customer-managed KMS key); the error class is in the summary";
+
+/**
+ * A target whose token could not be read is not scraped (without its token the request could only be refused): it is
+ * a `scrape-failed` finding like a refused scrape (`unauthorized`), so the round still commits, the other targets'
+ * alerts still fire, and this one alerts through the normal routing. The detail names the error's class only.
+ */
+function tokenUnavailable(t: Extract<ProbeTarget, { ok: false }>): ScrapeFailed {
+  return failed(t.target, {}, { reason: 'unauthorized', detail: `token unavailable (${t.error})`, hint: TOKEN_UNAVAILABLE_HINT }, { durationMs: 0, bytes: 0 });
+}
+
+/** Scrapes the targets whose tokens are at hand; the others are {@link tokenUnavailable}. Config order is kept. */
+async function scrapeAll(targets: ProbeTarget[], ts: number, log: Logger, signal?: AbortSignal): Promise<Array<ScrapeOk | ScrapeFailed>> {
+  const scraped = await scrapeTargets(targets.flatMap((t) => (t.ok ? [t.resolved] : [])), ts, signal);
+  let next = 0;
+  return targets.map((t) => {
+    if (t.ok) return scraped[next++]!;
+    log.error('target token unavailable', { target: t.target.name, error: t.error });
+    return tokenUnavailable(t);
+  });
+}
+
 function recordScrapes(metrics: MetricsPublisher, scrapes: Array<ScrapeOk | ScrapeFailed>, stage: string): void {
   for (const s of scrapes) {
     const target = s.ok ? s.snapshot.target : s.finding.target;
@@ -133,13 +157,15 @@ export async function runProbe(deps: ProbeDeps, inv: ProbeInvocation): Promise<P
   const { config, now, env } = deps;
   const targets = await deps.targets();
   const ts = now();
-  const scrapes = await scrapeTargets(targets, ts, inv.signal);
+  const scrapes = await scrapeAll(targets, ts, inv.log, inv.signal);
   for (const s of scrapes) {
     const target = s.ok ? s.snapshot.target : s.finding.target;
     inv.log.info('scrape', { target, ok: s.ok, durationMs: s.durationMs, ...(s.ok ? { bytes: s.bytes } : { reason: s.reason }) });
   }
   const checks = await runChecks(deps.checkRunners(), { ts, scrapes, ...(inv.signal ? { signal: inv.signal } : {}) });
   const metrics = deps.metrics();
+  // The dead man's switch counts this: one per run, committed or superseded, with or without targets.
+  metrics.record(HEARTBEAT_METRIC, 1, 'Count', { Stage: env.STAGE });
   recordScrapes(metrics, scrapes, env.STAGE);
   recordCheckMetrics(metrics, checks.metrics, env.STAGE);
   const summary: ProbeSummary = {

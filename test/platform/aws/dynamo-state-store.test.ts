@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aw
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { StateConflictError } from '../../../functions/platform/aws/errors.ts';
-import { DynamoStateStore } from '../../../functions/platform/aws/dynamo-state-store.ts';
+import { DynamoStateStore, conflictBackoffMs } from '../../../functions/platform/aws/dynamo-state-store.ts';
 import type { DynamoStateStoreOptions } from '../../../functions/platform/aws/dynamo-state-store.ts';
 import { StateError } from '../../../functions/platform/errors.ts';
 import { FAKE_CREDENTIALS, startLocalDynamo } from './local-dynamo.ts';
@@ -192,5 +192,64 @@ describe('DynamoStateStore', () => {
   it('AWS errors become StateErrors naming key and table', async () => {
     const s = new DynamoStateStore({ client: local.client, tableName: 'no-such-table', key: 'state#probe' });
     await expect(s.load()).rejects.toThrow('cannot read state state#probe in table no-such-table (ResourceNotFoundException)');
+  });
+});
+
+describe('DynamoStateStore.update with a conflict backoff', () => {
+  /** A store whose head puts are each preceded, `conflicts` times, by a commit of another writer: deterministic conflicts. */
+  async function contended(conflicts: number) {
+    const other = await store();
+    await other.save({ watch: {}, grouper: { n: 0 } });
+    const client = new DynamoDBClient({ endpoint: local.endpoint, region: 'us-east-1', credentials: FAKE_CREDENTIALS, maxAttempts: 1 });
+    let left = conflicts;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { ConditionExpression?: string };
+        if (input.ConditionExpression !== undefined && left > 0) {
+          left -= 1;
+          await other.update((cur) => ({ watch: {}, grouper: { n: (cur?.grouper.n ?? 0) + 100 } }));
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const s = new DynamoStateStore<Probe>({ client, tableName: other.tableName, key: 'state#probe' });
+    return { s, close: () => client.destroy() };
+  }
+
+  it('waits a jittered, doubling, capped delay after each conflict, then reloads and re-applies', async () => {
+    const { s, close } = await contended(4);
+    const waits: number[] = [];
+    const stored = await s.update((cur) => ({ watch: {}, grouper: { n: (cur?.grouper.n ?? 0) + 1 } }), 6, {
+      baseMs: 50,
+      maxMs: 150,
+      random: () => 0.5,
+      sleep: async (ms) => void waits.push(ms),
+    });
+    expect(waits).toEqual([25, 50, 75, 75]); // 0.5 x min(150, 50 x 2^(n-1))
+    expect(stored).toMatchObject({ version: 6, value: { grouper: { n: 401 } } }); // applied on top of the 4 commits
+    close();
+  });
+
+  it('gives up with the StateConflictError after the last attempt, without a wait after it', async () => {
+    const { s, close } = await contended(10);
+    const waits: number[] = [];
+    const err = await s.update((cur) => cur ?? { watch: {}, grouper: { n: 0 } }, 3, { baseMs: 10, maxMs: 100, random: () => 0, sleep: async (ms) => void waits.push(ms) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StateConflictError);
+    expect(waits).toEqual([0, 0]);
+    close();
+  });
+
+  it('full jitter: every wait is within [0, ceiling), and the ceiling doubles up to the cap', () => {
+    const b = { baseMs: 50, maxMs: 1_000 };
+    for (const r of [0, 0.25, 0.999_999]) {
+      for (let n = 1; n <= 8; n++) {
+        const ceiling = Math.min(1_000, 50 * 2 ** (n - 1));
+        const ms = conflictBackoffMs(n, { ...b, random: () => r });
+        expect(ms).toBeGreaterThanOrEqual(0);
+        expect(ms).toBeLessThan(ceiling);
+      }
+    }
+    expect([1, 2, 3, 4, 5, 6].map((n) => conflictBackoffMs(n, { ...b, random: () => 0.999_999 }))).toEqual([49, 99, 199, 399, 799, 999]);
   });
 });
