@@ -51,6 +51,8 @@ export class Watcher {
   #memo: HeuristicsMemo;
   #alerts: Record<string, AlertState>;
   #version: number;
+  /** Targets and checks no longer configured: evaluated every round with no findings, so their alerts resolve. */
+  #retired = new Set<string>();
 
   constructor(
     private readonly opts: WatcherOptions,
@@ -82,12 +84,24 @@ export class Watcher {
     // A target that scraped fine has no scrape-failed finding, which is what resolves its earlier one.
     for (const snapshot of input.snapshots) evaluatedPods.add(snapshot.target);
     for (const name of input.checks?.evaluated ?? []) evaluatedPods.add(name);
+    for (const name of this.#retired) evaluatedPods.add(name);
     const all = [...findings, ...input.scrapeFailures, ...(input.checks?.findings ?? [])];
     const { states, transitions } = step(this.#alerts, all, this.opts.policy, input.now, { evaluatedPods, ...(this.opts.retainMs === undefined ? {} : { retainFor: this.opts.retainMs }) });
     this.#alerts = states;
     this.#version += 1;
     // info is recorded only: it is never notified, so it is never reminded either.
     return { findings: all, transitions: transitions.filter((t) => !(t.action === 'remind' && t.state.severity === 'info')) };
+  }
+
+  /**
+   * Names every target and check the config still has. Alerts of any other (a target or check removed from the config,
+   * state from before the change) resolve through the usual hysteresis instead of reminding forever: what Prometheus
+   * does when a rule goes away. Returns the names retired.
+   */
+  retireAllBut(configured: Iterable<string>): string[] {
+    const keep = new Set(configured);
+    for (const a of Object.values(this.#alerts)) if (!keep.has(a.target)) this.#retired.add(a.target);
+    return [...this.#retired].sort();
   }
 
   /**

@@ -21,6 +21,11 @@ export function buildWatcher(config: Pick<Config, 'metricNames' | 'selectors' | 
   );
 }
 
+/** The names alerts of a config can carry as their target: its targets' and its checks'. */
+export function configuredNames(config: Pick<Config, 'targets' | 'checks'>): string[] {
+  return [...config.targets.map((t) => t.name), ...config.checks.map((c) => c.name)];
+}
+
 /** Resolves every target's token once at start-up; a missing secret fails fast with its reference, never a value. */
 export async function resolveTargets(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedTarget[]> {
   return Promise.all(

@@ -5,7 +5,7 @@ import type { GrouperState } from '../core/routing/index.ts';
 import { JsonFileStateStore } from '../platform/state-store.ts';
 import { acquireRunLock } from '../platform/run-lock.ts';
 import type { Logger } from '../platform/logger.ts';
-import { buildWatcher, resolveTargets } from './build-watcher.ts';
+import { buildWatcher, configuredNames, resolveTargets } from './build-watcher.ts';
 import { probeRound } from './probe-round.ts';
 import type { CheckRunner } from './check-runner.ts';
 import { createCheckRunners } from './check-runners.ts';
@@ -52,6 +52,8 @@ export async function runLoop(opts: RunOptions): Promise<number> {
     const saved = await store.load();
     const notifier = await Notifier.create({ config, logger: opts.logger, out: opts.out, env: opts.env, now: opts.now, grouper: saved?.grouper });
     const watcher = buildWatcher(config, saved?.watch);
+    const retired = watcher.retireAllBut(configuredNames(config));
+    if (retired.length > 0) opts.logger.info('alerts of targets and checks no longer configured will resolve', { names: retired.join(',') });
     const now = opts.now ?? Date.now;
     // Accepted webhooks are delivered now rather than at the next round; the notifier runs one drain at a time.
     const deliverSoon = () =>

@@ -3,7 +3,7 @@ import type { Transition } from '../../core/alerts/index.ts';
 import { emptyGrouperState } from '../../core/routing/index.ts';
 import type { Sanitizer } from '../../core/sanitize/index.ts';
 import type { Finding } from '../../core/types.ts';
-import { buildWatcher } from '../../runtime/build-watcher.ts';
+import { buildWatcher, configuredNames } from '../../runtime/build-watcher.ts';
 import { planProbeJobs } from '../../runtime/plan-jobs.ts';
 import { roundInput, runChecks, scrapeTargets } from '../../runtime/probe-round.ts';
 import type { CheckResults } from '../../runtime/check-runner.ts';
@@ -66,6 +66,7 @@ function applyRound(
 ): Round {
   if (current?.lastRoundAt !== undefined && current.lastRoundAt >= r.ts) throw new Superseded();
   const watcher = buildWatcher(r.config, current?.watch);
+  watcher.retireAllBut(configuredNames(r.config));
   const result = watcher.observe({ ...roundInput(r.ts, r.scrapes), checks: { findings: r.checks.findings, evaluated: r.checks.evaluated } });
   const planned = planProbeJobs({
     config: r.config,
