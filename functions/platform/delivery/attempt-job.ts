@@ -1,8 +1,11 @@
 import type { Channel, SendReceipt } from '../../channels/channel.ts';
 import { ChannelError } from '../errors.ts';
+import { errorFields } from './dead-letter.ts';
 import { notificationForJob } from './job.ts';
 import type { DeliveryJob } from './job.ts';
 import type { Ledger } from './ledger.ts';
+import { storedError } from './progress.ts';
+import type { JobProgress } from './progress.ts';
 import { DEFAULT_MAX_ATTEMPTS, deliverWithRetry } from './retry.ts';
 import type { AttemptReport, RetryOptions } from './retry.ts';
 
@@ -13,9 +16,15 @@ export type AttemptVerdict =
   /** Another live owner holds its claim. */
   | { kind: 'held' }
   | { kind: 'sent' }
-  /** A retryable failure cut short by shutdown or the outer deadline, not by the job's own budget: try again later. */
-  | { kind: 'deferred'; error: ChannelError; attempts: number; durationMs: number }
-  /** Failed for good (retries or budget exhausted, or not retryable): fallback or dead letter is the caller's. */
+  /**
+   * A retryable failure cut short by shutdown or the outer deadline while the job still has budget and attempts
+   * left: try again later. `progress` (when this call made attempts) is what the next try must go on from.
+   */
+  | { kind: 'deferred'; error: ChannelError; attempts: number; durationMs: number; progress?: JobProgress }
+  /**
+   * Failed for good (not retryable, or its attempts or budget exhausted, counting earlier tries' `progress`):
+   * fallback or dead letter is the caller's. `attempts` counts earlier tries too.
+   */
   | { kind: 'failed'; error: ChannelError; attempts: number; durationMs: number };
 
 export interface AttemptJobDeps {
@@ -25,8 +34,13 @@ export interface AttemptJobDeps {
   now: () => number;
   /** Everything for {@link deliverWithRetry} but the deadline, channel, signal and reporting. */
   retry: Omit<RetryOptions, 'deadlineMs' | 'channel' | 'signal' | 'onAttempt' | 'now'>;
-  /** Time one job may spend on attempts and waits. */
+  /** Time one job may spend on attempts and waits, from its first attempt (earlier tries' included). */
   jobBudgetMs: number;
+  /**
+   * What earlier tries did (the local outbox keeps it across drains): the budget, the attempt count and the
+   * owed Retry-After go on from there. Without it (SQS: the queue counts receives) every call starts afresh.
+   */
+  progress?: JobProgress;
   /** The outer deadline (a drain's or the Lambda's), if any. */
   outerDeadlineMs?: number;
   signal?: AbortSignal;
@@ -52,26 +66,52 @@ export async function attemptJob<R>(job: DeliveryJob, d: AttemptJobDeps, settle:
 
 async function send(job: DeliveryJob, d: AttemptJobDeps): Promise<AttemptVerdict> {
   const started = d.now();
-  const jobDeadline = started + d.jobBudgetMs;
-  const deadlineMs = Math.min(jobDeadline, d.outerDeadlineMs ?? Infinity);
+  const p = d.progress;
+  const prior = p?.attempts ?? 0;
+  const firstAttemptAt = p?.firstAttemptAt ?? started;
+  const jobDeadline = firstAttemptAt + d.jobBudgetMs;
+  const maxAttempts = Math.max(1, d.retry.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
   const channel = d.channel;
+  const earlier = p ? storedError(p.lastError) : undefined;
+  if (!channel) return failed(new ChannelError({ channel: 'none', reason: 'unknown receiver', retryable: false }), prior, 0);
+  // Spent by earlier tries (or maxAttempts lowered since): fail with their last error, attempting nothing more.
+  if (earlier && (prior >= maxAttempts || started >= jobDeadline)) return failed(earlier, prior, 0);
+  const deadlineMs = Math.min(jobDeadline, d.outerDeadlineMs ?? Infinity);
   const notification = notificationForJob(job);
-  const previous = channel && notification.kind !== 'trigger' ? await d.ledger.threadReceipt(job.receiver, notification.groupKey) : undefined;
-  const result = channel
-    ? await deliverWithRetry<SendReceipt | void>(
-        ({ signal, timeoutMs }) => channel.send(notification, { signal, timeoutMs, ...(previous ? { previous } : {}) }),
-        { ...d.retry, deadlineMs, channel: channel.type, now: d.now, ...(d.signal ? { signal: d.signal } : {}), onAttempt: (r) => d.onAttempt(r, channel.type) },
-      )
-    : { ok: false as const, attempts: 0, error: new ChannelError({ channel: 'none', reason: 'unknown receiver', retryable: false }) };
+  const previous = notification.kind !== 'trigger' ? await d.ledger.threadReceipt(job.receiver, notification.groupKey) : undefined;
+  const result = await deliverWithRetry<SendReceipt | void>(
+    ({ signal, timeoutMs }) => channel.send(notification, { signal, timeoutMs, ...(previous ? { previous } : {}) }),
+    {
+      ...d.retry,
+      deadlineMs,
+      attemptsMade: prior,
+      ...(p?.retryNotBefore === undefined ? {} : { notBeforeMs: p.retryNotBefore }),
+      channel: channel.type,
+      now: d.now,
+      ...(d.signal ? { signal: d.signal } : {}),
+      onAttempt: (r) => d.onAttempt(r, channel.type),
+    },
+  );
   if (result.ok) {
     await d.ledger.record(job.id, result.value ?? undefined);
     if (result.value && notification.kind === 'trigger') await d.ledger.recordThread(job.receiver, notification.groupKey, result.value);
     return { kind: 'sent' };
   }
+  const { attempts, retryAt } = result;
+  // Nothing attempted this time (the deadline had passed, or a Retry-After is still owed): the earlier error stands.
+  const error = attempts === prior && earlier ? earlier : result.error;
   const durationMs = d.now() - started;
-  const maxAttempts = d.retry.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  const cutShort = d.signal?.aborted || (result.error.retryable && ((deadlineMs < jobDeadline && result.attempts < maxAttempts) || result.attempts === 0));
-  return { kind: cutShort ? 'deferred' : 'failed', error: result.error, attempts: result.attempts, durationMs };
+  // Defer only while the job's own budget and attempts allow another try: the outer deadline (a drain's, a Lambda's)
+  // is not the job's, but the next try goes on from `progress`, so repeated short drains still use them up.
+  const later = error.retryable && attempts < maxAttempts && (retryAt ?? d.now()) < jobDeadline;
+  if (!d.signal?.aborted && !later) return failed(error, attempts, durationMs);
+  const progress: JobProgress | undefined =
+    attempts > prior ? { firstAttemptAt, attempts, ...(retryAt === undefined ? {} : { retryNotBefore: retryAt }), lastError: errorFields(error) } : undefined;
+  return { kind: 'deferred', error, attempts, durationMs, ...(progress ? { progress } : {}) };
+}
+
+function failed(error: ChannelError, attempts: number, durationMs: number): AttemptVerdict {
+  return { kind: 'failed', error, attempts, durationMs };
 }
 
 /** The outcome of one attempt for the `delivery` log line (`failed` for a non-retried attempt error). */

@@ -7,6 +7,7 @@ import { fallbackJob } from './job.ts';
 import type { DeliveryJob } from './job.ts';
 import type { Ledger } from './ledger.ts';
 import type { OutboxFile } from './outbox-file.ts';
+import type { JobProgress } from './progress.ts';
 import type { RetryOptions } from './retry.ts';
 
 /** The outcome names of the `delivery` log line. */
@@ -55,9 +56,10 @@ export interface DeliverJobDeps {
 
 /**
  * Delivers one job from the outbox through the shared core ({@link attemptJob}), then settles it in the outbox
- * file: mark done, or hand it to its fallback receiver, or dead-letter it — all while the claim is still held.
+ * file: mark done, or hand it to its fallback receiver, or dead-letter it, or (deferred) record how far it got —
+ * all while the claim is still held. `progress` is what earlier drains recorded: budget and attempts go on from it.
  */
-export async function deliverJob(job: DeliveryJob, d: DeliverJobDeps): Promise<JobOutcome> {
+export async function deliverJob(job: DeliveryJob, d: DeliverJobDeps, progress?: JobProgress): Promise<JobOutcome> {
   const iso = () => new Date(d.now()).toISOString();
   const line = (outcome: DeliveryOutcome, channel: string, fields: Record<string, unknown>) => {
     const level = outcome === 'sent' || outcome === 'duplicate' ? 'info' : outcome === 'dead-letter' ? 'error' : 'warn';
@@ -74,6 +76,7 @@ export async function deliverJob(job: DeliveryJob, d: DeliverJobDeps): Promise<J
       now: d.now,
       retry: { ...d.retry, ...(d.sleep ? { sleep: d.sleep } : {}), ...(d.random ? { random: d.random } : {}) },
       jobBudgetMs: d.jobBudgetMs,
+      ...(progress ? { progress } : {}),
       ...(d.drainDeadlineMs === undefined ? {} : { outerDeadlineMs: d.drainDeadlineMs }),
       ...(d.signal ? { signal: d.signal } : {}),
       channel,
@@ -91,7 +94,11 @@ export async function deliverJob(job: DeliveryJob, d: DeliverJobDeps): Promise<J
         return { kind: 'sent', id: job.id };
       }
       if (!channel) line('failed', name, { attempt: 0, reason: 'unknown receiver', durationMs: 0 });
-      if (v.kind === 'deferred') return { kind: 'deferred', id: job.id };
+      if (v.kind === 'deferred') {
+        // Durable before the claim goes: the next drain (this process or the next start) goes on from here.
+        if (v.progress) await d.outbox.recordProgress(job.id, v.progress, iso());
+        return { kind: 'deferred', id: job.id };
+      }
       const failure: DeliveryFailure = { id: job.id, receiver: job.receiver, attempts: v.attempts, error: errorFields(v.error) };
       const fields = { attempt: v.attempts, ...(failure.error.status === undefined ? {} : { status: failure.error.status }), reason: failure.error.reason, durationMs: v.durationMs };
       if (job.fallback && !job.primaryFailure) {

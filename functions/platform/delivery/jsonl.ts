@@ -78,6 +78,9 @@ export interface Appender {
 /**
  * Opens `path` for appending. If a writer died mid-line (no trailing newline), the first append starts with a
  * newline so the torn line stays alone. Keeping it open across a burst saves an open/stat/close per batch.
+ * A failed append (ENOSPC, EIO… possibly after part of it reached the file) rejects and is taken back (the file is
+ * truncated to where it ended, which is safe under the caller's lock); should that fail too, the next append looks
+ * at the file's end again, so it starts on a line of its own rather than glued to the half-written one.
  */
 export async function openAppender(path: string): Promise<Appender> {
   const dir = dirname(path);
@@ -88,15 +91,17 @@ export async function openAppender(path: string): Promise<Appender> {
   try {
     await mkdir(dir, { recursive: true });
     const fh = await open(path, 'a+', 0o600);
-    let size: number;
-    let prefix = '';
+    /** The file's size and whether its last byte is a newline; undefined once a write failed (unknown). */
+    let end: { size: number; prefix: string } | undefined;
+    const inspect = async (): Promise<{ size: number; prefix: string }> => {
+      const size = (await fh.stat()).size;
+      if (size === 0) return { size, prefix: '' };
+      const last = Buffer.alloc(1);
+      await fh.read(last, 0, 1, size - 1);
+      return { size, prefix: last[0] === 0x0a ? '' : '\n' };
+    };
     try {
-      size = (await fh.stat()).size;
-      if (size > 0) {
-        const last = Buffer.alloc(1);
-        await fh.read(last, 0, 1, size - 1);
-        if (last[0] !== 0x0a) prefix = '\n';
-      }
+      end = await inspect();
     } catch (err) {
       await fh.close();
       throw err;
@@ -104,16 +109,22 @@ export async function openAppender(path: string): Promise<Appender> {
     return {
       async append(lines) {
         if (lines.length === 0) return;
-        const text = prefix + lines.map((l) => `${l}\n`).join('');
+        let at: { size: number; prefix: string } | undefined;
         try {
+          at = end ?? (await inspect());
+          end = undefined; // until this write is known to be whole
+          const text = at.prefix + lines.map((l) => `${l}\n`).join('');
           await fh.appendFile(text, 'utf8');
           await fh.sync();
-          if (size === 0) await syncDir(dir);
+          if (at.size === 0) await syncDir(dir);
+          end = { size: at.size + Buffer.byteLength(text), prefix: '' };
         } catch (err) {
+          // Its callers are told it failed: take back whatever part of it landed, so the file ends where it did. If
+          // even that fails, the next append looks at the end again and starts on a line of its own.
+          const before = at;
+          if (before) end = await fh.truncate(before.size).then(() => fh.sync()).then(() => before, () => undefined);
           fail(err);
         }
-        prefix = '';
-        size += Buffer.byteLength(text);
       },
       close: () => fh.close(),
     };

@@ -23,7 +23,10 @@ export interface OutboxOptions {
   logger: Logger;
   /** Receivers delivered at the same time; default 4. Jobs of one receiver go one at a time, in order. */
   concurrency?: number;
-  /** Time one job may spend on attempts and waits; default 120 s. */
+  /**
+   * Time one job may spend on attempts and waits, from its first attempt and across drains (a drain cut short by
+   * its own deadline records the job's progress; the next one goes on from it); default 120 s.
+   */
   jobBudgetMs?: number;
   /** Claim lease; default `jobBudgetMs` + 30 s, so a live run's claim outlasts its retries. */
   leaseMs?: number;
@@ -51,7 +54,10 @@ export interface DrainResult {
   /** Primaries that failed for good and were handed to their fallback receiver. */
   primaryFailures: DeliveryFailure[];
   deadLettered: DeliveryFailure[];
-  /** Left pending: held by another live run, or cut short by this drain's deadline or abort. */
+  /**
+   * Left pending: held by another live run, or cut short by this drain's deadline or abort while the job's own budget
+   * and attempts last (how far it got is recorded; the next drain goes on from there).
+   */
   deferred: string[];
   /** Storage errors (ledger, files) by job id; those jobs stay pending. */
   errors: Array<{ id: string; error: string }>;
@@ -132,7 +138,7 @@ export class Outbox {
         toLanes(todo, (j) => j.receiver),
         o.concurrency ?? 4,
         async (job) => {
-          const out = await deliverJob(job, deps);
+          const out = await deliverJob(job, deps, read.progress.get(job.id));
           if (out.kind === 'sent') result.sent.push(out.id);
           else if (out.kind === 'duplicate') result.duplicates.push(out.id);
           else if (out.kind === 'deferred') result.deferred.push(out.id);

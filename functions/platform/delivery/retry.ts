@@ -25,8 +25,18 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Backoff ceiling cap; default 30 s (a vendor's Retry-After may exceed it and is still honoured). */
   maxDelayMs?: number;
-  /** Default 6. */
+  /** Default 6; counts {@link attemptsMade} too. */
   maxAttempts?: number;
+  /**
+   * Attempts an earlier call already made at this delivery (an earlier drain): numbering, backoff and
+   * `maxAttempts` continue from there. Default 0.
+   */
+  attemptsMade?: number;
+  /**
+   * No attempt starts before this (ms since epoch): the wait an earlier call owed (Retry-After or backoff). If it
+   * falls at or after the deadline, nothing is attempted and the result's `retryAt` says when it falls.
+   */
+  notBeforeMs?: number;
   /** Default 10 s; each attempt also gets no more than the time left before the deadline. */
   perAttemptTimeoutMs?: number;
   /** Channel id for errors that are not ChannelErrors; default `unknown`. */
@@ -40,7 +50,11 @@ export interface RetryOptions {
   onAttempt?: (report: AttemptReport) => void;
 }
 
-export type RetryResult<T> = { ok: true; value: T; attempts: number } | { ok: false; error: ChannelError; attempts: number };
+/**
+ * `attempts` counts {@link RetryOptions.attemptsMade} too. On failure, `retryAt` is set when only the deadline
+ * stopped it (the error is retryable, attempts are left, not aborted): when the next attempt was due.
+ */
+export type RetryResult<T> = { ok: true; value: T; attempts: number } | { ok: false; error: ChannelError; attempts: number; retryAt?: number };
 
 /** Attempts per delivery unless told otherwise. */
 export const DEFAULT_MAX_ATTEMPTS = 6;
@@ -74,8 +88,9 @@ export function toChannelError(err: unknown, channel: string): ChannelError {
  * Calls `send` until it succeeds, fails for good, runs out of attempts or would cross the deadline.
  * Backoff is exponential with full jitter (`random() * min(maxDelay, base * 2^(n-1))`), and at least the
  * vendor's Retry-After. Only `ChannelError.retryable` errors are retried. If the next wait would end at or
- * after the deadline, it stops at once and returns the last failure instead of sleeping past it.
- * Each attempt is raced against its own timeout, so a channel that ignores its signal cannot hang a drain.
+ * after the deadline, it stops at once and returns the last failure (with `retryAt`) instead of sleeping past it,
+ * so a later call can go on where this one stopped (`attemptsMade`, `notBeforeMs`). Each attempt is raced against
+ * its own timeout, so a channel that ignores its signal cannot hang a drain.
  */
 export async function deliverWithRetry<T>(send: (ctx: AttemptContext) => Promise<T>, opts: RetryOptions): Promise<RetryResult<T>> {
   const now = opts.now ?? Date.now;
@@ -86,8 +101,14 @@ export async function deliverWithRetry<T>(send: (ctx: AttemptContext) => Promise
   const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
   const perAttempt = opts.perAttemptTimeoutMs ?? 10_000;
   const channel = opts.channel ?? 'unknown';
+  const made = Math.max(0, Math.floor(opts.attemptsMade ?? 0));
   let last: ChannelError | undefined;
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+  const notBefore = opts.notBeforeMs ?? -Infinity;
+  if (made < maxAttempts && notBefore > now() && !opts.signal?.aborted) {
+    if (notBefore >= opts.deadlineMs) return { ok: false, error: new ChannelError({ channel, reason: 'retry not yet due', retryable: true }), attempts: made, retryAt: notBefore };
+    await sleep(Math.round(notBefore - now()), opts.signal);
+  }
+  for (let attempt = made + 1; attempt <= maxAttempts; attempt++) {
     const remaining = opts.deadlineMs - now();
     if (opts.signal?.aborted) return fail(last ?? new ChannelError({ channel, reason: 'aborted', retryable: true }), attempt - 1);
     if (remaining <= 0) return fail(last ?? new ChannelError({ channel, reason: 'deadline exceeded', retryable: true }), attempt - 1);
@@ -100,14 +121,15 @@ export async function deliverWithRetry<T>(send: (ctx: AttemptContext) => Promise
     } catch (err) {
       last = toChannelError(err, channel);
       const durationMs = now() - started;
-      const wait = Math.max(last.retryAfterMs ?? 0, random() * Math.min(cap, base * 2 ** (attempt - 1)));
-      const retry = last.retryable && attempt < maxAttempts && !opts.signal?.aborted && now() + wait < opts.deadlineMs;
-      opts.onAttempt?.({ attempt, durationMs, error: last, ...(retry ? { retryInMs: Math.round(wait) } : {}) });
-      if (!retry) return fail(last, attempt);
-      await sleep(Math.round(wait), opts.signal);
+      const wait = Math.round(Math.max(last.retryAfterMs ?? 0, random() * Math.min(cap, base * 2 ** (attempt - 1))));
+      const wanted = last.retryable && attempt < maxAttempts && !opts.signal?.aborted;
+      const retry = wanted && now() + wait < opts.deadlineMs;
+      opts.onAttempt?.({ attempt, durationMs, error: last, ...(retry ? { retryInMs: wait } : {}) });
+      if (!retry) return { ok: false, error: last, attempts: attempt, ...(wanted ? { retryAt: now() + wait } : {}) };
+      await sleep(wait, opts.signal);
     }
   }
-  return fail(last ?? new ChannelError({ channel, reason: 'no attempt made', retryable: true }), maxAttempts);
+  return fail(last ?? new ChannelError({ channel, reason: 'no attempt made', retryable: true }), Math.max(made, maxAttempts));
 }
 
 function fail<T>(error: ChannelError, attempts: number): RetryResult<T> {

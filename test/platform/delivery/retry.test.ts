@@ -175,4 +175,39 @@ describe('deliverWithRetry rules', () => {
       { attempt: 2, durationMs: 0 },
     ]);
   });
+
+  it('says when the next attempt was due if only the deadline stopped it (retryAt), and not otherwise', async () => {
+    const t = fakeTime();
+    const err = new ChannelError({ channel: 'pagerduty', status: 429, reason: 'HTTP 429', retryable: true, retryAfterMs: 120_000 });
+    expect(await deliverWithRetry(failing(err), { deadlineMs: t.now() + 60_000, now: t.now, sleep: t.sleep })).toMatchObject({ attempts: 1, retryAt: t.now() + 120_000 });
+    const spent = await deliverWithRetry(failing(retryable), { deadlineMs: t.now() + 10_000_000, maxAttempts: 2, now: t.now, sleep: t.sleep });
+    expect(spent).not.toHaveProperty('retryAt');
+    const permanent = new ChannelError({ channel: 'slack', status: 400, reason: 'HTTP 400', retryable: false });
+    expect(await deliverWithRetry(failing(permanent), { deadlineMs: t.now() + 60_000, now: t.now, sleep: t.sleep })).not.toHaveProperty('retryAt');
+  });
+
+  it('goes on from attemptsMade: numbering, backoff and maxAttempts continue', async () => {
+    const t = fakeTime();
+    const reports: Array<{ attempt: number; retryInMs?: number }> = [];
+    const res = await deliverWithRetry(failing(retryable), {
+      deadlineMs: t.now() + 10_000_000, attemptsMade: 3, maxAttempts: 5, now: t.now, sleep: t.sleep, random: () => 1, onAttempt: (r) => reports.push(r),
+    });
+    expect(res.attempts).toBe(5);
+    expect(reports.map((r) => [r.attempt, r.retryInMs])).toEqual([[4, 4_000], [5, undefined]]);
+  });
+
+  it('waits until notBeforeMs before its first attempt, or attempts nothing when that is at or past the deadline', async () => {
+    const t = fakeTime();
+    let calls = 0;
+    const send = async () => {
+      calls++;
+      return 'ok';
+    };
+    const late = await deliverWithRetry(send, { deadlineMs: t.now() + 5_000, notBeforeMs: t.now() + 5_000, attemptsMade: 2, now: t.now, sleep: t.sleep });
+    expect(late).toMatchObject({ ok: false, attempts: 2, retryAt: t.now() + 5_000 });
+    expect([calls, t.clock.sleeps]).toEqual([0, []]);
+    const res = await deliverWithRetry(send, { deadlineMs: t.now() + 60_000, notBeforeMs: t.now() + 5_000, attemptsMade: 2, now: t.now, sleep: t.sleep });
+    expect(res).toMatchObject({ ok: true, attempts: 3 });
+    expect([calls, t.clock.sleeps]).toEqual([1, [5_000]]);
+  });
 });
