@@ -1,3 +1,4 @@
+import { isSensitiveKey } from '../core/sanitize/index.ts';
 import { REDACTED, redactText } from './redact.ts';
 import { Secret } from './secrets.ts';
 
@@ -5,8 +6,6 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** Field names whose values are credentials whatever they look like. */
-const SECRET_KEY = /^(authorization|proxy-authorization|token|bearer|password|passwd|secret|api[-_]?key|cookie|set-cookie)$/i;
 const MAX_DEPTH = 8;
 
 export type LogFields = Record<string, unknown>;
@@ -82,7 +81,8 @@ function clean(value: unknown, depth: number, seen: WeakSet<object>): unknown {
     if (Array.isArray(value)) return value.map((v) => clean(v, depth + 1, seen));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[redactText(k)] = SECRET_KEY.test(k) && v !== undefined && v !== null ? REDACTED : clean(v, depth + 1, seen);
+      // Credential-named fields (the core's one list, as Sanitizer.deep uses): redacted whatever their value's type.
+      out[redactText(k)] = isSensitiveKey(k) && v !== undefined && v !== null ? REDACTED : clean(v, depth + 1, seen);
     }
     return out;
   } finally {

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { isSensitiveKey } from '../../functions/core/sanitize/index.ts';
 import { createLogger } from '../../functions/platform/logger.ts';
 import type { LoggerOptions } from '../../functions/platform/logger.ts';
 import { Secret } from '../../functions/platform/secrets.ts';
@@ -73,6 +74,34 @@ describe('logger', () => {
       line: 'GET / HTTP/1.1\r\nAuthorization: <redacted>\r\nHost: x',
       authorization: '<redacted>',
     });
+  });
+
+  // One list of credential names: the core's isSensitiveKey, which Sanitizer.deep uses too.
+  it.each([
+    ['access_token', 'at-prod-0a1b2c'],
+    ['refresh_token', 'rt-prod-0a1b2c'],
+    ['client_secret', 'cs-prod-0a1b2c'],
+    ['session_id', 'sid-prod-0a1b2c'],
+    ['x-api-key', 'pool-key-0a1b2c'],
+    ['X-Auth-Token', 'xat-prod-0a1b2c'],
+    ['sessionToken', 'st-prod-0a1b2c'],
+    ['bearer', 'br-prod-0a1b2c'],
+  ])('redacts every credential-named field the core sanitizer knows: %s', (name, value) => {
+    expect(isSensitiveKey(name)).toBe(true);
+    const logged = (fields: Record<string, unknown>): string => {
+      const { lines, log } = capture();
+      log.info('upstream call', fields);
+      return lines.join('');
+    };
+    expect(logged({ [name]: value })).not.toContain(value);
+    expect(logged({ request: { headers: { [name]: value } } })).not.toContain(value);
+    expect(JSON.parse(logged({ [name]: value }))).toMatchObject({ [name]: '<redacted>' });
+  });
+
+  it('keeps fields whose names only contain a credential word', () => {
+    const { parsed, log } = capture();
+    log.info('usage', { maxTokens: 4096, tokenConfigured: 'yes', accessKeyId: 'AKID-none', session_count: 3 });
+    expect(parsed()[0]).toMatchObject({ maxTokens: 4096, tokenConfigured: 'yes', accessKeyId: 'AKID-none', session_count: 3 });
   });
 
   it('never throws on cycles, BigInt, non-finite numbers or functions', () => {

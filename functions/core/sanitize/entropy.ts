@@ -76,30 +76,61 @@ export function looksHighEntropy(run: string): boolean {
 // makes the result below a fixpoint.
 const SEGMENT_SEPARATOR = /([/=])/;
 
-function redactPieces(parts: readonly string[]): string {
-  return parts.map((part, i) => (i % 2 === 0 && looksHighEntropy(part) ? REDACTED : part)).join('');
+/**
+ * A URL path component, not a fragment of base64: lowercase words, numbers, kebab- or snake_case (`v1`, `files`,
+ * `codex-pooler-app-0`), one capitalized word (`Users`), or nothing (`//`, a leading `/`).
+ */
+const PATH_WORD = /^(?:[a-z0-9_+-]*|[A-Z][a-z]{2,})$/;
+
+/**
+ * A unit ends after a run of `=` that is followed by more text: `KEY=value` is two units (`KEY=`, `value`), while
+ * base64 padding (`abc==`, at the end) stays with its value. Decided by the characters around each `=` only.
+ */
+const UNIT_BOUNDARY = /(?<==)(?=[^=])/;
+
+/**
+ * Step 1: segments (between `/` and `=`) judged alone, so a URL path with one token in it loses that token only.
+ * A hit spreads across `/` to neighbouring segments that are not path words: the rest of a base64 value that
+ * happens to contain `/` (`…Tq/zBm6Kc1…`). Consecutive redacted segments joined by `/` become one marker.
+ */
+function redactSegments(run: string): string {
+  const parts = run.split(SEGMENT_SEPARATOR);
+  const segments = parts.filter((_, i) => i % 2 === 0);
+  const slashAfter = (i: number): boolean => parts[2 * i + 1] === '/';
+  const hit = segments.map((s) => looksHighEntropy(s));
+  if (!hit.includes(true)) return run;
+  const spreads = (i: number): boolean => !PATH_WORD.test(segments[i]!);
+  for (let i = 1; i < segments.length; i++) if (!hit[i] && hit[i - 1] && slashAfter(i - 1) && spreads(i)) hit[i] = true;
+  for (let i = segments.length - 2; i >= 0; i--) if (!hit[i] && hit[i + 1] && slashAfter(i) && spreads(i)) hit[i] = true;
+  let out = '';
+  for (let i = 0; i < segments.length; i++) {
+    const joined = i > 0 && hit[i] && hit[i - 1] && slashAfter(i - 1);
+    if (i > 0 && !joined) out += parts[2 * i - 1];
+    if (!hit[i]) out += segments[i];
+    else if (!joined) out += REDACTED;
+  }
+  return out;
 }
 
 /**
- * One run. Segments between `/` and `=` first (a URL path with one token in it, `KEY=value`), then, if no
- * segment was suspicious, the run as a whole (base64 containing `/`) unless it is `KEY=value`-shaped; after a
- * segment hit, what is left between the markers is checked once more as a whole. Every string a second call
- * would check was checked here, so `text(text(x)) === text(x)`.
+ * One run. Step 1 ({@link redactSegments}); step 2: what is left between the markers (the whole run after no hit)
+ * is judged unit by unit, a unit being a `KEY=` or a whole value with its `/` and padding, so a base64 value cut
+ * into short segments by `/` is still judged as one (`SECRET_KEY_BASE=…`, `AWS_SECRET_ACCESS_KEY=…`). A second call
+ * finds the same segments (none a hit) and the same units (all already judged), so `text(text(x)) === text(x)`.
  */
 function redactRun(run: string): string {
-  const parts = run.split(SEGMENT_SEPARATOR);
-  if (parts.length === 1) return looksHighEntropy(run) ? REDACTED : run;
-  const once = redactPieces(parts);
-  if (once === run) return suspiciousWhole(run) ? REDACTED : run;
-  return once
+  if (!SEGMENT_SEPARATOR.test(run)) return looksHighEntropy(run) ? REDACTED : run;
+  return redactSegments(run)
     .split(REDACTED)
-    .map((piece) => (suspiciousWhole(piece) ? REDACTED : piece))
+    .map((piece) => (piece.length < HIGH_ENTROPY_MIN_LENGTH ? piece : redactUnits(piece)))
     .join(REDACTED);
 }
 
-/** A whole run is judged only if `=` appears as base64 padding at most: `KEY=value` is judged by its parts. */
-function suspiciousWhole(run: string): boolean {
-  return !/=[^=]/.test(run) && looksHighEntropy(run);
+function redactUnits(piece: string): string {
+  return piece
+    .split(UNIT_BOUNDARY)
+    .map((unit) => (looksHighEntropy(unit) ? REDACTED : unit))
+    .join('');
 }
 
 /** Replace high-entropy runs of token characters (see {@link looksHighEntropy}). */

@@ -4,9 +4,10 @@ import { REDACTED } from './marker.ts';
 
 /**
  * One kind of credential caught by shape. Every regex is global and linear-time: a run of one character class
- * starts behind a negative lookbehind of that class (one attempt per run, so it may be unbounded), every other
- * quantifier in front of a required literal is bounded, and alternations inside quantifiers are disjoint, so
- * hostile input cannot trigger catastrophic backtracking (test/core/sanitize/hostile.test.ts).
+ * starts behind a negative lookbehind of that class or right after a quote (at most two attempts per run, so it
+ * may be unbounded), every other quantifier in front of a required literal is bounded, and alternations inside
+ * quantifiers are disjoint, so hostile input cannot trigger catastrophic backtracking
+ * (test/core/sanitize/hostile.test.ts).
  */
 export interface SecretPattern {
   /** Stable name, used by tests and docs. */
@@ -34,6 +35,28 @@ const TOKEN68 = '[A-Za-z0-9._~+/=-]';
  * replacer, so a word that is not a credential is not consumed and cannot hide a credential after it.
  */
 const CREDENTIAL_LIKE = String.raw`(?=[A-Za-z]*[0-9._~+/=-]|[A-Za-z]+[A-Z]|[A-Za-z]{20})`;
+
+/** One unquoted value: a single word, ended by whitespace, a quote, `,`, `;`, a bracket or a backslash. */
+const BARE_VALUE = String.raw`[^\s"'\x60,;<>()[\]{}\\]`;
+const BARE_VALUE_NO_DIGIT = String.raw`[^\s"'\x60,;<>()[\]{}\\0-9]`;
+const BARE_VALUE_NO_LETTER = String.raw`[^\s"'\x60,;<>()[\]{}\\A-Za-z]`;
+/**
+ * Lookahead: an unquoted value after `name:` is a credential rather than prose ("token: expired", "password: nil",
+ * "credentials: configure auth (bearer, …)", "session: 5m", "token: ExpiredTokenException") when it is 6+
+ * characters with both a letter and a digit, or 20+ letters that are not CamelCase words. Each scan is bounded or
+ * unambiguous (a class that cannot overlap what follows it), so a failed attempt is cheap; and it is a lookahead,
+ * not a check in the replacer, so a word that is not a credential is not consumed and cannot hide a credential
+ * field inside or after it.
+ */
+const BARE_CREDENTIAL =
+  String.raw`(?=${BARE_VALUE}{6})` +
+  String.raw`(?=(?=${BARE_VALUE_NO_DIGIT}{0,128}[0-9])${BARE_VALUE_NO_LETTER}{0,128}[A-Za-z]|(?!(?:[A-Z][a-z]{2,})+(?![A-Za-z]))[A-Za-z]{20})`;
+
+/** A quoted value ends at its closing quote, or, cut off (a truncated log line), at the end of the line. */
+const QUOTE_END = (quote: string): string => String.raw`(?:${quote}|(?=[\r\n]|$))`;
+
+/** A `\"quoted\"` value inside a JSON string (an Elixir inspect or a JSON document logged as JSON). */
+const ESCAPED_QUOTED = String.raw`\\"(?:[^"\\\r\n]|\\\\)*\\"`;
 
 /** `sk-…`/`pk_…`/`rk_…` bodies: a digit, and an uppercase letter or one long unbroken segment (pod names have neither). */
 function apiKeyLike(body: string): boolean {
@@ -65,7 +88,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     name: 'json-secret-field',
     description: 'JSON string fields with a credential name ("password", "client_secret", "api_key", ...)',
-    regex: new RegExp(String.raw`"(${SENSITIVE_NAME_SOURCE})"([ \t]{0,8}:[ \t]{0,8})"(?:[^"\\\r\n]|\\.)*"`, 'gi'),
+    regex: new RegExp(String.raw`"(${SENSITIVE_NAME_SOURCE})"([ \t]{0,8}:[ \t]{0,8})"(?:[^"\\\r\n]|\\.)*"`, 'g'),
     replace: (_m, [key, sep]) => `"${key}"${sep}"${R}"`,
   },
   {
@@ -101,9 +124,26 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     description: 'credential query/k=v parameters (token, access_token, api_key, secret, password, session, X-Amz-Signature; key, sig, auth, code in URLs)',
     regex: new RegExp(
       String.raw`(?<![\w.-])(${SENSITIVE_NAME_SOURCE}|(?<=[?&;])(?:${QUERY_ONLY_SOURCE}))(=["']?)[^\s&#"'<>;,~][^\s&#"'<>;,]*`,
-      'gi',
+      'g',
     ),
     replace: (_m, [key, sep]) => `${key}${sep}${R}`,
+  },
+  {
+    name: 'colon-secret-field',
+    description:
+      'credential-named fields written `name: value` or `name => value` (YAML, Elixir keyword lists, maps and ~c sigils, Python/Ruby hashes, also JSON-escaped inside a JSON string): quoted values always, bare ones when credential-like',
+    regex: new RegExp(
+      String.raw`(?:(\\?["'])|(?<![\w.-]))(${SENSITIVE_NAME_SOURCE})\1([ \t]{0,16}(?::|=>)[ \t]{0,16}(?:~[A-Za-z](?=["']))?)` +
+        String.raw`(?:"(?:[^"\\\r\n]|\\.)*${QUOTE_END('"')}|'(?:[^'\\\r\n]|\\.)*${QUOTE_END("'")}|${ESCAPED_QUOTED}|${BARE_CREDENTIAL}${BARE_VALUE}+)`,
+      'g',
+    ),
+    replace: (m, [quote = '', key = '', sep = '']) => {
+      const head = `${quote}${key}${quote}${sep}`;
+      const open = m.charAt(head.length);
+      if (open === '\\') return `${head}\\"${R}\\"`;
+      if (open !== '"' && open !== "'") return `${head}${R}`;
+      return m.length > head.length + 1 && m.endsWith(open) ? `${head}${open}${R}${open}` : `${head}${open}${R}`;
+    },
   },
   {
     name: 'api-key',

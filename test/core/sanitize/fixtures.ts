@@ -75,6 +75,15 @@ export const PATTERN_FIXTURES: PatternFixture[] = [
   },
   { pattern: 'credential-param', input: 'retrying with api_key=FAKE-key-1 password="hunter2" session=abc123', leaks: ['FAKE-key-1', 'hunter2', 'abc123'], expected: 'retrying with api_key=<redacted> password="<redacted>" session=<redacted>' },
   { pattern: 'credential-param', input: 'https://x.example/h?key=FAKEkey&sig=FAKEsig&auth=FAKEauth', leaks: ['FAKEkey', 'FAKEsig', 'FAKEauth'] },
+  {
+    pattern: 'colon-secret-field',
+    input: '** (DBConnection.ConnectionError) [username: "pooler", password: "hunter2-prod", hostname: "db"]',
+    leaks: ['hunter2-prod'],
+    expected: '** (DBConnection.ConnectionError) [username: "pooler", password: "<redacted>", hostname: "db"]',
+  },
+  { pattern: 'colon-secret-field', input: 'config:\n  password: hunter2-prod\n  host: db', leaks: ['hunter2-prod'], expected: 'config:\n  password: <redacted>\n  host: db' },
+  { pattern: 'colon-secret-field', input: "{'client_secret': 'cs-prod-9876', 'scope': 'read'}", leaks: ['cs-prod-9876'], expected: "{'client_secret': '<redacted>', 'scope': 'read'}" },
+  { pattern: 'colon-secret-field', input: '%{"password" => "hunter2", "user" => "ops"}', leaks: ['hunter2'], expected: '%{"password" => "<redacted>", "user" => "ops"}' },
   { pattern: 'api-key', input: `upstream rejected ${FAKE.openai}`, leaks: [FAKE.openai], expected: 'upstream rejected <redacted>' },
   { pattern: 'api-key', input: `${FAKE.openaiLegacy} ${FAKE.stripeSecret} ${FAKE.stripePublishable} ${FAKE.stripeRestricted} ${FAKE.lowercaseKey}`, leaks: [FAKE.openaiLegacy, FAKE.stripeSecret, FAKE.stripePublishable, FAKE.stripeRestricted, FAKE.lowercaseKey] },
   { pattern: 'slack-token', input: `tokens ${FAKE.slackBot}, ${FAKE.slackUser} and ${FAKE.slackApp}`, leaks: [FAKE.slackBot, FAKE.slackUser, FAKE.slackApp] },
@@ -135,4 +144,12 @@ export const BENIGN_TEXT: string[] = [
   'working set 1.9GiB of 2GiB limit (95%), BEAM total 1.1GiB, binary 640MiB',
   'time to OOM ~ 12 min at +41 MiB/min',
   'The pod was OOM-killed: compare BEAM memory with cgroup memory before the restart',
+  // `name: value` prose: bare values without a letter and a digit (or 20+ letters that are not CamelCase words)
+  'token: expired',
+  'auth failed, token: expired.',
+  '[username: "pooler", password: nil, hostname: "db"]',
+  'session: 5m, token: v2 format',
+  'credentials: configure auth (bearer, basic or sigv4) on the target',
+  'sts: get session token: ExpiredTokenException: the security token included in the request is expired',
+  'maxTokens=4096 totalTokens: 512 tokenCount=3 accessKeyId=none',
 ];

@@ -119,6 +119,23 @@ describe('sanitizer properties: idempotent, and benign text untouched', () => {
     );
   });
 
+  it('text(text(x)) === text(x) on base64 cut by `/` and `=`, KEY=value runs, paths and `name: value` fields', () => {
+    const s = createSanitizer({ secrets: [] });
+    const b64 = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+_-'), minLength: 1, maxLength: 40 });
+    const piece = fc.oneof(
+      b64,
+      b64,
+      fc.constantFrom('/', '/', '=', '==', 'KEY=', 'v1', 'files', 'Users', 'content', ' ', '<redacted>', 'password: ', "'token': '", '"', 'aToken=', 'x/Ab', ':'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const once = s.text(pieces.join(''));
+        expect(s.text(once)).toBe(once);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('pod names, metric names, quantities and PromQL pass unchanged', () => {
     const s = createSanitizer({ secrets: ['fa4e-secret-value-0'] });
     fc.assert(
