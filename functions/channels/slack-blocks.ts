@@ -29,8 +29,12 @@ export const LIMITS = {
   textRecommended: { max: 4000, unit: 'chars', doc: `${DOCS}/methods/chat.postMessage` },
 } as const satisfies Record<string, Limit | CountLimit>;
 
-/** Our own budgets (not vendor limits): keep one alert readable and the fallback text short. */
-const BUDGET = { alertTitle: 300, hint: 1000, fieldName: 200, fallback: 500 };
+/**
+ * Our own budgets (not vendor limits): keep one alert readable and the fallback text short. `blocksText` bounds the
+ * text of all blocks together: chat.postMessage refuses more (`msg_blocks_too_long`, not retryable) at ~12,000-13,000
+ * characters, a limit Slack does not document (slackapi/bolt-js#2509, #2867; the markdown block's documented 12,000).
+ */
+const BUDGET = { alertTitle: 300, hint: 1000, fieldName: 200, fallback: 500, blocksText: 11_000 };
 
 type Text = { type: 'mrkdwn'; text: string } | { type: 'plain_text'; text: string; emoji: true };
 export type SlackBlock =
@@ -107,19 +111,51 @@ export function buildSlackBlocks(n: Notification): SlackBlock[] {
   );
   const foot: SlackBlock[] = [{ type: 'context', elements: footer.map((t) => md(t)) }];
   const room = LIMITS.blocks.max - head.length - foot.length;
+  // What the "…and N more" line and the header and footer take of the text budget.
+  let textLeft = BUDGET.blocksText - textLength(head) - textLength(foot) - 40;
   const body: SlackBlock[] = [];
   let shown = 0;
   for (const [i, alert] of n.alerts.entries()) {
-    const blocks = alertBlocks(alert, i);
+    // The first alert is always shown, cut to the budget if it must be; later ones only whole.
+    const blocks = i === 0 ? fitText(alertBlocks(alert, i), textLeft) : alertBlocks(alert, i);
     const reserve = i < n.alerts.length - 1 ? 1 : 0; // room for the "…and N more" line
-    if (body.length + blocks.length + reserve > room) break;
+    if (body.length + blocks.length + reserve > room || textLength(blocks) > textLeft) break;
     body.push(...blocks);
+    textLeft -= textLength(blocks);
     shown++;
   }
   const hidden = n.alerts.length - shown;
   if (hidden > 0) body.push({ type: 'context', elements: [md(`…and ${hidden} more alert${hidden === 1 ? '' : 's'} not shown`)] });
   return [...head, ...body, ...foot];
 }
+
+/** The characters of every text in `blocks`, as Slack counts them against the message's total. */
+function textLength(blocks: readonly SlackBlock[]): number {
+  let n = 0;
+  for (const b of blocks) {
+    if (b.type === 'header') n += b.text.text.length;
+    else if (b.type === 'section') n += b.text.text.length + (b.fields ?? []).reduce((t, f) => t + f.text.length, 0);
+    else if (b.type === 'context') n += b.elements.reduce((t, e) => t + e.text.length, 0);
+    else if (b.type === 'actions') n += b.elements.reduce((t, e) => t + e.text.text.length, 0);
+  }
+  return n;
+}
+
+/** One alert's blocks within `budget` characters: its evidence fields go first, then its texts are cut. */
+function fitText(blocks: SlackBlock[], budget: number): SlackBlock[] {
+  if (textLength(blocks) <= budget) return blocks;
+  const lean = blocks.map((b) => (b.type === 'section' && b.fields ? { type: 'section' as const, text: b.text } : b));
+  let over = textLength(lean) - budget;
+  if (over <= 0) return lean;
+  return lean.map((b) => {
+    if (over <= 0 || b.type !== 'section') return b;
+    const keep = Math.max(0, Array.from(b.text.text).length - over - 1);
+    over -= Array.from(b.text.text).length - keep;
+    return { ...b, text: md(b.text.text, { max: keep, unit: 'chars', doc: BUDGET_DOC }) };
+  });
+}
+
+const BUDGET_DOC = 'https://github.com/slackapi/bolt-js/issues/2509';
 
 /** The notification fallback (`text`): shown in push notifications and where blocks cannot render. */
 export function slackFallbackText(n: Notification): string {

@@ -5,6 +5,7 @@ import type { AlertItem, Notification } from '../core/render/types.ts';
 import { truncate } from '../core/render/truncate.ts';
 import type { Limit } from '../core/render/truncate.ts';
 import { ChannelError } from '../platform/errors.ts';
+import { fifoFields } from '../platform/fifo.ts';
 import { classifyStatus, parseRetryAfter } from '../platform/http-status.ts';
 import type { Channel, ChannelDeps, SendContext } from './channel.ts';
 import { callTimeout, DEFAULT_CHANNEL_TIMEOUT_MS } from './channel.ts';
@@ -101,6 +102,8 @@ export function buildSnsPayload(n: Notification, topicArn: string): PublishComma
     Subject: snsSubject(title),
     Message: truncate(message, { ...LIMITS.message, max: budget }),
     MessageAttributes: attrs,
+    // A FIFO topic refuses a publish without these (400, not retried): one group per receiver, deduplicated by id.
+    ...fifoFields(topicArn, n.receiver, n.id),
   };
 }
 

@@ -167,3 +167,40 @@ describe('Slack over HTTP (capture server on 127.0.0.1)', () => {
     expect(server.requests[2]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
 });
+
+/** Every `text` string Slack counts inside the blocks (text objects, fields, context elements, buttons). */
+function blockText(v: unknown): number {
+  if (Array.isArray(v)) return v.reduce((n: number, x) => n + blockText(x), 0);
+  if (v && typeof v === 'object') {
+    return Object.entries(v as Record<string, unknown>).reduce((n, [k, x]) => n + (k === 'text' && typeof x === 'string' ? x.length : blockText(x)), 0);
+  }
+  return 0;
+}
+
+// chat.postMessage refuses `msg_blocks_too_long` (not retryable) at ~12,000-13,000 characters of block text in all:
+// undocumented (slackapi/bolt-js#2509, #2867); the markdown block's documented cumulative limit is 12,000.
+describe('Slack: the message text in all blocks together', () => {
+  it('a group of 10 alerts with 2 KB Alertmanager summaries stays under 12,000 characters, the rest summarised', () => {
+    const alerts = Array.from({ length: 10 }, (_, i) =>
+      alertItem({
+        fingerprint: `fp-${i}`,
+        pod: `codex-pooler-app-${i}`,
+        source: 'alertmanager',
+        title: `KubePodMemoryHigh on codex-pooler-app-${i}`,
+        summary: `Pod codex-pooler-app-${i} memory is high. `.repeat(60).slice(0, 2048),
+      }),
+    );
+    const p = buildSlackPayload(notification({ title: '[CRITICAL] KubePodMemoryHigh on codex-pooler-app-0 (+9 more)' }, alerts));
+    expect(blockText(p.blocks)).toBeLessThanOrEqual(12_000);
+    expect(JSON.stringify(p.blocks)).toMatch(/…and \d+ more alerts not shown/);
+    expect(JSON.stringify(p.blocks)).toContain('codex-pooler-app-0');
+  });
+
+  it('a single alert larger than the budget is still shown, its evidence dropped and its text cut', () => {
+    const evidence = Array.from({ length: 10 }, (_, i) => ({ name: `label_${i}`, value: 'v'.repeat(1999) }));
+    const p = buildSlackPayload(notification({}, [alertItem({ summary: 's'.repeat(2900), evidence })]));
+    expect(blockText(p.blocks)).toBeLessThanOrEqual(12_000);
+    expect(JSON.stringify(p.blocks)).toContain('sss');
+    expect(JSON.stringify(p.blocks)).not.toMatch(/not shown/);
+  });
+});

@@ -183,3 +183,23 @@ describe('SNS over real HTTP (AWS query protocol)', () => {
     expect(JSON.stringify(buildSnsPayload(notification(), ARN))).not.toContain(SECRET_ACCESS_KEY);
   });
 });
+
+// A FIFO topic requires MessageGroupId, and MessageDeduplicationId unless content-based deduplication is on; without
+// them SNS answers 400 InvalidParameter, which is not retried (docs.aws.amazon.com/sns/latest/dg/fifo-message-grouping).
+describe('SNS: FIFO topics', () => {
+  const FIFO_ARN = 'arn:aws:sns:eu-west-1:123456789012:pooler-watch-oncall.fifo';
+
+  it('a publish to a FIFO topic carries a group per receiver and a deduplication id per notification', () => {
+    expect(SnsConfig.parse({ type: 'sns', topicArn: FIFO_ARN, region: 'eu-west-1' }).topicArn).toBe(FIFO_ARN);
+    const [a, b] = [notification(), resolvedNotification()].map((n) => buildSnsPayload(n, FIFO_ARN));
+    expect(a!.MessageGroupId).toBe(notification().receiver);
+    expect(a!.MessageDeduplicationId).toMatch(/^[0-9a-f]{64}$/);
+    expect(b!.MessageDeduplicationId).not.toBe(a!.MessageDeduplicationId);
+  });
+
+  it('a standard topic gets neither (it refuses them)', () => {
+    const p = buildSnsPayload(notification(), 'arn:aws:sns:eu-west-1:123456789012:pooler-watch-oncall');
+    expect(p.MessageGroupId).toBeUndefined();
+    expect(p.MessageDeduplicationId).toBeUndefined();
+  });
+});

@@ -11,6 +11,7 @@ import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { mapLimit } from '../map-limit.ts';
 import { sqs } from './sqs-client.ts';
+import { fifoFields } from '../fifo.ts';
 
 const SEND_BATCH_DOC = 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html';
 /**
@@ -167,12 +168,11 @@ export async function sendJobs(jobs: DeliveryJob[], options: SqsJobQueueOptions)
     }
     entries.push({ id: job.id, body: fitted.body, receiver: job.receiver });
   }
-  const fifo = options.queueUrl.endsWith('.fifo');
   const sendBatch = async (batch: Entry[]): Promise<Array<{ entry: Entry; code: string; retry: boolean }>> => {
     const Entries: SendMessageBatchRequestEntry[] = batch.map((e, i) => ({
       Id: `m${i}`,
       MessageBody: e.body,
-      ...(fifo ? { MessageGroupId: e.receiver.slice(0, 128), MessageDeduplicationId: createHash('sha256').update(e.id).digest('hex') } : {}),
+      ...fifoFields(options.queueUrl, e.receiver, e.id),
     }));
     try {
       const out = await options.client.send(new SendMessageBatchCommand({ QueueUrl: options.queueUrl, Entries }));
