@@ -75,6 +75,9 @@ export class Watcher {
         evaluatedPods.add(pod);
       }
     }
+    // A pod gone from this round's scrape (a rollout replaced it) is still judged until it is stale: its findings name
+    // the target it came from, which scraped fine, so its alerts resolve instead of living on under a target never seen.
+    for (const pod of this.#history.pods()) targets[pod] ??= this.#history.podInfo(pod)?.target ?? pod;
     const { findings, memo } = evaluate(
       this.#history,
       { now: input.now, names: this.opts.names, selectors: this.opts.selectors, thresholds: this.opts.thresholds, targets },

@@ -18,6 +18,7 @@ export const PodDump = z.object({
   firstSeen: z.number(),
   lastSeen: z.number(),
   lastResetAt: z.number().optional(),
+  target: z.string().optional(),
   series: z.array(SeriesDump),
 });
 export type PodDump = z.infer<typeof PodDump>;

@@ -59,6 +59,7 @@ export class History {
         if (!pod) continue;
         const t = sample.timestamp ?? snapshot.ts;
         const state = this.#podState(pod, snapshot.kind, t);
+        state.target = snapshot.target;
         touched.add(state);
         this.#append(state, sample.name, sample.labels, t, sample.value, this.#counters.has(sample.name));
       }
@@ -77,7 +78,7 @@ export class History {
 
   podInfo(pod: string): PodInfo | undefined {
     const s = this.#pods.get(pod);
-    return s && { kind: s.kind, firstSeen: s.firstSeen, lastSeen: s.lastSeen, lastResetAt: s.lastResetAt };
+    return s && { kind: s.kind, firstSeen: s.firstSeen, lastSeen: s.lastSeen, lastResetAt: s.lastResetAt, target: s.target };
   }
 
   /** Every stored series of `name` for the pod that satisfies `match`, stale ones included. */
@@ -163,6 +164,7 @@ export class History {
         firstSeen: s.firstSeen,
         lastSeen: s.lastSeen,
         ...(s.lastResetAt !== undefined ? { lastResetAt: s.lastResetAt } : {}),
+        ...(s.target !== undefined ? { target: s.target } : {}),
         series: [...s.byName.values()].flatMap((byKey) =>
           [...byKey.values()].map((x) => ({
             name: x.name,
@@ -183,6 +185,7 @@ export class History {
       const state = h.#podState(p.pod, p.kind, p.firstSeen);
       state.lastSeen = Math.max(state.lastSeen, p.lastSeen);
       state.lastResetAt = p.lastResetAt;
+      state.target = p.target;
       h.#clock = Math.max(h.#clock, p.lastSeen);
       for (const s of p.series) {
         const stored = h.#seriesFor(state, s.name, s.labels, s.last[0]);

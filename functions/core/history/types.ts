@@ -62,4 +62,6 @@ export interface PodInfo {
   lastSeen: number;
   /** Time of the latest counter reset seen in any of the pod's counters (a restart the pod's own series reveal). */
   lastResetAt?: number;
+  /** The target whose scrape last carried it: its findings keep naming that target once it is gone from the scrape. */
+  target?: string;
 }

@@ -235,6 +235,10 @@ describe('dump and load', () => {
     expect(back.latest('m', names.beamTotal)).toBeNaN();
     expect(back.latest('p', names.kubeLimit, { resource: 'memory' })).toBe(GiB);
     expect(back.podInfo('p')).toEqual(h.podInfo('p'));
+    // The target a pod came from survives a restart: a pod gone from the scrape still names it (watcher.ts).
+    expect(back.podInfo('m')?.target).toBe('m');
+    expect(back.podInfo('p')?.target).toBe(h.podInfo('p')?.target);
+    expect(back.podInfo('p')?.target).toEqual(expect.any(String));
   });
 
   it('rejects a malformed dump with a zod error', () => {
