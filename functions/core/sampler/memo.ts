@@ -64,15 +64,18 @@ export function combineSnapshots(memo: SamplerMemo | undefined, snapshots: reado
 }
 
 /**
- * What is kept between ingests: per pod only the snapshots within `retentionMs` of its newest, at most
- * {@link MEMO_SNAPSHOTS_PER_POD}; at most {@link MEMO_PODS} pods. Time is the logs' own, never the wall clock, so
- * replaying an old file behaves like the live run did.
+ * What is kept between ingests: the snapshots within `retentionMs` of the newest in the whole memo, at most
+ * {@link MEMO_SNAPSHOTS_PER_POD} per pod; at most {@link MEMO_PODS} pods. Measured from the memo's newest, not each
+ * pod's, so a pod that stopped logging (a rollout replaced it) is forgotten after one retention. Time is the logs'
+ * own, never the wall clock, so replaying an old file behaves like the live run did.
  */
 export function trimMemo(memo: SamplerMemo, retentionMs: number): SamplerMemo {
   const pods: Record<string, PodSamplerMemo> = {};
+  let newest = -Infinity;
+  for (const { snapshots } of Object.values(memo.pods)) newest = Math.max(newest, snapshots.at(-1)?.ts ?? -Infinity);
   for (const [pod, { snapshots }] of Object.entries(memo.pods)) {
-    const newest = snapshots.at(-1)?.ts;
-    if (newest !== undefined) pods[pod] = { snapshots: snapshots.filter((s) => s.ts > newest - retentionMs).slice(-MEMO_SNAPSHOTS_PER_POD) };
+    const kept = snapshots.filter((s) => s.ts > newest - retentionMs).slice(-MEMO_SNAPSHOTS_PER_POD);
+    if (kept.length > 0) pods[pod] = { snapshots: kept };
   }
   const names = Object.keys(pods);
   if (names.length > MEMO_PODS) {
