@@ -30,9 +30,29 @@ export function registerDerivedSecret(value: string): void {
   register(value);
 }
 
+/** Short-lived credentials by slot (one per credential source): the current values and the ones they replaced. */
+const rotating = new Map<string, { current: readonly string[]; previous: readonly string[] }>();
+
+/**
+ * Registers credentials that rotate (AWS session credentials, renewed about hourly): a slot keeps only its current
+ * values and the ones just before them, which a message being built may still hold. Expired credentials are of no
+ * use to anyone, and the permanent registry would otherwise grow with every rotation for the life of the process.
+ */
+export function registerRotating(slot: string, values: readonly string[]): void {
+  const forms = [...new Set(values.flatMap((v) => [v, encodeURIComponent(v)]))].filter((f) => f !== '');
+  const held = rotating.get(slot);
+  if (held && held.current.length === forms.length && held.current.every((f, i) => f === forms[i])) return;
+  rotating.set(slot, { current: forms, previous: held?.current ?? [] });
+  sortedCache = undefined;
+}
+
 /** Registered secret values, longest first (so a secret containing another is replaced whole). */
 export function registeredSecretValues(): readonly string[] {
-  sortedCache ??= [...registry].sort((a, b) => b.length - a.length);
+  if (!sortedCache) {
+    const all = new Set(registry);
+    for (const { current, previous } of rotating.values()) for (const f of [...current, ...previous]) all.add(f);
+    sortedCache = [...all].sort((a, b) => b.length - a.length);
+  }
   return sortedCache;
 }
 

@@ -1,4 +1,5 @@
-import { Secret } from './secrets.ts';
+import { randomUUID } from 'node:crypto';
+import { registerRotating } from './secrets.ts';
 
 /** AWS credentials as the SDK's providers return them. */
 export interface AwsCredentials {
@@ -52,11 +53,19 @@ export interface SigV4Request {
  * temporary credentials) and `authorization`. Only `host` and the `x-amz-*` headers are signed, so the HTTP client may
  * add Accept, Accept-Encoding or User-Agent without breaking the signature.
  */
+const slots = new WeakMap<AwsCredentialsProvider, string>();
+/** One redaction slot per credential source (a target's provider), so two sources never push out each other's keys. */
+function slotOf(provider: AwsCredentialsProvider): string {
+  let slot = slots.get(provider);
+  if (!slot) slots.set(provider, (slot = `sigv4-${randomUUID()}`));
+  return slot;
+}
+
 export async function sigv4Headers(req: SigV4Request): Promise<Record<string, string>> {
   const creds = await req.credentials();
-  // Registered with the sanitizer, so a key that ever reached a message would be redacted there.
-  new Secret(creds.secretAccessKey);
-  if (creds.sessionToken) new Secret(creds.sessionToken);
+  // Registered with the sanitizer, so a key that ever reached a message would be redacted there; as rotating values,
+  // since IRSA and Pod Identity renew them about hourly.
+  registerRotating(slotOf(req.credentials), [creds.secretAccessKey, ...(creds.sessionToken ? [creds.sessionToken] : [])]);
   // Loaded here, not at the top: the query-string helpers above are used by every PromQL target, SigV4 or not.
   const { SignatureV4, Sha256 } = await import('./sigv4-sdk.ts');
   const signer = new SignatureV4({ credentials: creds, region: req.region, service: req.service, sha256: Sha256 });
