@@ -20,7 +20,12 @@ interface PodState extends PodInfo {
   byName: Map<string, Map<string, StoredSeries>>;
   count: number;
   prunedAt: number;
+  /** At the series cap, the sample time at which no room could be made for a histogram bucket series. */
+  fullAt?: number;
 }
+
+/** A histogram's bucket series: the many series of one pod, and the first to give way at the series cap. */
+const isBucket = (name: string): boolean => name.endsWith('_bucket');
 
 const DEFAULTS = { windowMs: 2 * 3_600_000, maxPoints: 720, maxSeriesPerPod: 5_000, maxPods: 2_000, stalenessMs: 5 * 60_000 };
 
@@ -218,10 +223,7 @@ export class History {
     let byKey = state.byName.get(name);
     const found = byKey?.get(key);
     if (found) return found;
-    if (state.count >= this.options.maxSeriesPerPod) {
-      this.#pruneStaleSeries(state, t);
-      if (state.count >= this.options.maxSeriesPerPod) this.#evictLeastRecentSeries(state);
-    }
+    if (state.count >= this.options.maxSeriesPerPod && !this.#makeRoom(state, name, t)) return undefined;
     if (!byKey) state.byName.set(name, (byKey = new Map()));
     const created: StoredSeries = { name, labels, points: [], last: { t: -Infinity, v: NaN } };
     byKey.set(key, created);
@@ -262,15 +264,28 @@ export class History {
     }
   }
 
-  #evictLeastRecentSeries(state: PodState): void {
-    let victim: { byKey: Map<string, StoredSeries>; key: string; t: number } | undefined;
-    for (const byKey of state.byName.values()) {
-      for (const [key, s] of byKey) if (!victim || s.last.t < victim.t) victim = { byKey, key, t: s.last.t };
+  /**
+   * Room for one more series at the cap, or false to drop the new one. /federate sends series sorted by name, the same
+   * every round, so evicting whatever is least recent would thrash: each sample would evict the next and no series would
+   * keep two points. So a histogram bucket series only replaces a series no longer scraped; any other series (memory,
+   * kube-state, BEAM: what the OOM rules read) replaces the least recent bucket series, else the least recent series
+   * this scrape did not update.
+   */
+  #makeRoom(state: PodState, name: string, t: number): boolean {
+    const bucket = isBucket(name);
+    if (bucket && state.fullAt === t) return false; // this scrape already found no room: don't scan again per sample
+    if (state.prunedAt < t) this.#pruneStaleSeries(state, t);
+    if (state.count < this.options.maxSeriesPerPod) return true;
+    const victim = bucket
+      ? leastRecent(state, () => true, (x) => x.last.t < t - this.options.stalenessMs)
+      : (leastRecent(state, isBucket, () => true) ?? leastRecent(state, () => true, (x) => x.last.t < t));
+    if (!victim) {
+      if (bucket) state.fullAt = t;
+      return false;
     }
-    if (victim) {
-      victim.byKey.delete(victim.key);
-      state.count--;
-    }
+    victim.byKey.delete(victim.key);
+    state.count--;
+    return true;
   }
 
   #evictPods(): void {
@@ -281,4 +296,14 @@ export class History {
       this.#pods.delete(victim![0]);
     }
   }
+}
+
+/** The least recently updated series of the pod among names `ofName`, if it passes `may`. */
+function leastRecent(state: PodState, ofName: (name: string) => boolean, may: (s: StoredSeries) => boolean): { byKey: Map<string, StoredSeries>; key: string } | undefined {
+  let victim: { byKey: Map<string, StoredSeries>; key: string; s: StoredSeries } | undefined;
+  for (const [name, byKey] of state.byName) {
+    if (!ofName(name)) continue;
+    for (const [key, x] of byKey) if (!victim || x.last.t < victim.s.last.t) victim = { byKey, key, s: x };
+  }
+  return victim && may(victim.s) ? victim : undefined;
 }
