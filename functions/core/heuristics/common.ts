@@ -39,14 +39,18 @@ export function appMatch(history: History, ctx: EvalContext, pod: string, extra:
   return { namespace: ctx.selectors.namespace, job: ctx.selectors.job, ...extra };
 }
 
-/** The pod's memory limit: kube-state limit, else cAdvisor's spec limit, else the configured assumption. 0/absent/unlimited are unknown. */
+/**
+ * The pod's memory limit: kube-state's, else cAdvisor's spec limit, else the configured assumption. A spec limit that
+ * cAdvisor reports as 0 or unlimited is a known absence of limit (a pod without `resources.limits`): no limit, never the
+ * assumption, which is for pods nobody reports a limit for (`kind: metrics`).
+ */
 export function memoryLimit(history: History, ctx: EvalContext, pod: string): number | undefined {
   const usable = (v: number | undefined) => (v !== undefined && Number.isFinite(v) && v > 0 && v < UNLIMITED ? v : undefined);
-  return (
-    usable(history.latest(pod, ctx.names.kubeLimit, kubeMatch(ctx, { resource: 'memory' }))) ??
-    usable(history.latest(pod, ctx.names.specLimit, cgroupMatch(ctx))) ??
-    usable(ctx.thresholds.assumedLimitBytes)
-  );
+  const kube = usable(history.latest(pod, ctx.names.kubeLimit, kubeMatch(ctx, { resource: 'memory' })));
+  if (kube !== undefined) return kube;
+  const spec = history.latest(pod, ctx.names.specLimit, cgroupMatch(ctx));
+  if (spec !== undefined && !Number.isNaN(spec)) return usable(spec);
+  return usable(ctx.thresholds.assumedLimitBytes);
 }
 
 /** Points of the last `minutes`, merged with max across matching series. */
