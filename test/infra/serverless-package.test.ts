@@ -344,11 +344,14 @@ describe('npm run package (osls, stage ci)', () => {
       expect(template.Outputs.AlarmTopicArn?.Value).toEqual(ref('PoolerWatchAlarms'));
     });
 
-    it('probe errors: AWS/Lambda Errors of the probe >= 1 in any of the last 5 minutes', () => {
-      expect(alarm('ProbeErrorsAlarm')).toMatchObject({
+    it.each([
+      ['ProbeErrorsAlarm', 'ProbeLambdaFunction'],
+      ['SamplerLogsErrorsAlarm', 'SamplerDashlogsLambdaFunction'],
+    ])('%s: AWS/Lambda Errors of its function >= 1 in any of the last 5 minutes', (id, fn) => {
+      expect(alarm(id)).toMatchObject({
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
-        Dimensions: [{ Name: 'FunctionName', Value: ref('ProbeLambdaFunction') }],
+        Dimensions: [{ Name: 'FunctionName', Value: ref(fn) }],
         Statistic: 'Sum',
         Period: 60,
         EvaluationPeriods: 5,
@@ -388,21 +391,6 @@ describe('npm run package (osls, stage ci)', () => {
       );
       expect(HEARTBEAT_METRIC).toBe('ProbeRuns');
       expect(p.Metrics).toBeUndefined();
-    });
-
-    it('sampler-logs errors: AWS/Lambda Errors of sampler-logs >= 1 in any of the last 5 minutes', () => {
-      expect(alarm('SamplerLogsErrorsAlarm')).toMatchObject({
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Dimensions: [{ Name: 'FunctionName', Value: ref('SamplerDashlogsLambdaFunction') }],
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 5,
-        DatapointsToAlarm: 1,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        TreatMissingData: 'notBreaching',
-      });
     });
   });
 
