@@ -1,14 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so the installed command and `npm run` share one code path.
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+// Runs the TypeScript CLI in this very process, through tsx's loader, so the installed command and `npm run` share
+// one code path and signals (SIGTERM from systemd, docker stop or Kubernetes) reach the run loop's graceful shutdown:
+// a wrapper that spawned the CLI as a child would die on SIGTERM and leave the real run orphaned (or, as PID 1 in a
+// container, ignore it until SIGKILL).
+import { register } from 'tsx/esm/api';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-const tsx = require.resolve('tsx/cli');
-const result = spawnSync(process.execPath, [tsx, join(here, '..', 'functions', 'cli.ts'), ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
-process.exit(result.status ?? 1);
+register();
+const { runCli } = await import('../functions/cli.ts');
+await runCli();
