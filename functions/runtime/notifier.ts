@@ -3,14 +3,13 @@ import type { Config } from '../config/schema.ts';
 import type { Channel } from '../channels/channel.ts';
 import { createChannel } from '../channels/registry.ts';
 import type { AlertState, Transition } from '../core/alerts/index.ts';
-import { emptyGrouperState, type GrouperState, type RoutableAlert } from '../core/routing/index.ts';
-import type { AlertItem } from '../core/render/types.ts';
+import { emptyGrouperState, type GrouperState } from '../core/routing/index.ts';
 import { createSanitizer, type Sanitizer } from '../core/sanitize/index.ts';
-import { FileLedger, Outbox, type DeliveryJob, type DrainResult, type Ledger } from '../platform/delivery/index.ts';
+import { FileLedger, Outbox, type DeliveryJob, type DrainOptions, type DrainResult, type Ledger } from '../platform/delivery/index.ts';
 import { sendHttp } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
 import { registeredSecretValues, resolveSecret } from '../platform/secrets.ts';
-import { acceptExternal, planProbeJobs, type JobSink } from './plan-jobs.ts';
+import { acceptExternal, planProbeJobs, type ExternalBatch, type JobSink } from './plan-jobs.ts';
 
 export { routable, type JobSink } from './plan-jobs.ts';
 
@@ -108,7 +107,7 @@ export class Notifier {
    * straight through route matching, silences and inhibition to the outbox — one notification per receiver.
    * Resolves once the jobs are durable (the webhook answers 2xx only then); `key` makes a retried webhook a no-op.
    */
-  async routeExternal(batch: { key: string; alerts: Array<{ routable: RoutableAlert; item: AlertItem }> }, now: number): Promise<'accepted' | 'duplicate'> {
+  async routeExternal(batch: ExternalBatch, now: number): Promise<'accepted' | 'duplicate'> {
     return acceptExternal(batch, { config: this.opts.config, ledger: this.#webhookMarks, sink: this.#sink, logger: this.opts.logger, now });
   }
 
@@ -128,24 +127,35 @@ export class Notifier {
 
   #draining: Promise<DrainResult> | undefined;
   #followUp: Promise<DrainResult> | undefined;
+  /** What the queued follow-up drain runs with: the latest caller's deadline, and the signal of every caller waiting for it. */
+  #followUpOpts: { deadlineMs?: number; signals: AbortSignal[] } | undefined;
 
   /**
    * Delivers everything pending (this round's jobs and any left by an earlier run). Drains run one at a time in
    * this process: a call during a drain gets exactly one follow-up drain (shared by every such call), which starts
    * when the current one ends and so sees whatever was enqueued meanwhile — the probe loop and webhook bursts never
-   * drain side by side and fight over claims and the outbox lock.
+   * drain side by side and fight over claims and the outbox lock. The follow-up runs to the deadline of the latest
+   * call, and is aborted by the signal of any call sharing it (a shutdown must not wait for it; what it leaves stays
+   * pending in the outbox).
    */
-  drain(opts: { deadlineMs?: number; signal?: AbortSignal } = {}): Promise<DrainResult> {
+  drain(opts: DrainOptions = {}): Promise<DrainResult> {
     if (!this.#draining) {
       const run = this.outbox.drain((receiver) => this.#channels.get(receiver), opts);
       this.#draining = run.finally(() => (this.#draining = undefined));
       return this.#draining;
     }
+    const signals = this.#followUpOpts?.signals ?? [];
+    this.#followUpOpts = {
+      ...(opts.deadlineMs === undefined ? {} : { deadlineMs: opts.deadlineMs }),
+      signals: opts.signal && !signals.includes(opts.signal) ? [...signals, opts.signal] : signals,
+    };
     this.#followUp ??= this.#draining
       .catch(() => undefined)
       .then(() => {
+        const next = this.#followUpOpts;
         this.#followUp = undefined;
-        return this.drain(opts);
+        this.#followUpOpts = undefined;
+        return this.drain(followUpDrainOptions(next));
       });
     return this.#followUp;
   }
@@ -154,4 +164,10 @@ export class Notifier {
   async idle(): Promise<void> {
     while (this.#draining || this.#followUp) await (this.#followUp ?? this.#draining)!.catch(() => undefined);
   }
+}
+
+function followUpDrainOptions(next: { deadlineMs?: number; signals: AbortSignal[] } | undefined): DrainOptions {
+  const signals = next?.signals ?? [];
+  const signal = signals.length <= 1 ? signals[0] : AbortSignal.any(signals);
+  return { ...(next?.deadlineMs === undefined ? {} : { deadlineMs: next.deadlineMs }), ...(signal ? { signal } : {}) };
 }

@@ -138,6 +138,8 @@ function batchJob(batch: GroupBatch, sendResolved: boolean, input: PlanProbeInpu
 /** A validated Alertmanager webhook, enriched: what {@link acceptExternal} routes. */
 export interface ExternalBatch {
   key: string;
+  /** The group key of its notifications (an Alertmanager group's, so they thread together); default `key`. */
+  group?: string;
   alerts: Array<{ routable: RoutableAlert; item: AlertItem }>;
 }
 
@@ -167,7 +169,7 @@ export function planExternalJobs(batch: ExternalBatch, config: ExternalRoutingSe
   }
   return [...perReceiver].map(([receiver, { fallback, items }]) => {
     const kind = items.some((i) => i.status === 'firing') ? 'trigger' : 'resolve';
-    const notification = buildNotification({ receiver, groupKey: batch.key, kind, alerts: items, transitionTimes: Object.fromEntries(items.map((i) => [i.fingerprint, i.startsAt])), now });
+    const notification = buildNotification({ receiver, groupKey: batch.group ?? batch.key, kind, alerts: items, transitionTimes: Object.fromEntries(items.map((i) => [i.fingerprint, i.startsAt])), now });
     return { id: notification.id, receiver, ...(fallback ? { fallback } : {}), notification, enqueuedAt: new Date(now).toISOString() };
   });
 }

@@ -35,7 +35,7 @@ export interface EnrichedAlert {
 }
 
 /** Caps for text we build from sender data (vendor limits are applied later, per channel). */
-const MAX = { short: 256, summary: 2_048 } as const;
+const MAX = { short: 256, summary: 2_048, label: 1_024 } as const;
 
 const DEFAULT_SELECTORS: RunbookSelectors = RunbookSelectors.parse({});
 
@@ -107,7 +107,14 @@ interface AlertFacts {
   links: Link[];
   /** Sanitized labels, `status` included as `firing` (swapped per alert). */
   labels: Record<string, string>;
+  /**
+   * What routes, silences and inhibition match on: every label the alert has (values redacted, names valid), not only
+   * the allowlist that may leave the process — kube-prometheus-stack users route on `team`, `env`, `cluster`.
+   */
+  routeLabels: Record<string, string>;
 }
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 function alertFacts(alert: AlertmanagerAlert, payload: Pick<AlertmanagerPayload, 'receiver' | 'commonLabels' | 'commonAnnotations'>, opts: EnrichOptions): AlertFacts {
   const clean = opts.sanitize;
@@ -137,6 +144,7 @@ function alertFacts(alert: AlertmanagerAlert, payload: Pick<AlertmanagerPayload,
     codex && opts.links?.dashboard ? dashboardLink(opts.links.dashboard, podLabel, clean) : link('Dashboard', annotations.dashboard_url, clean),
   ].filter((l): l is Link => l !== undefined);
 
+  const labels = clean.labels({ ...raw, rule, pod, target, severity, status: 'firing', source: 'alertmanager' });
   return {
     rule,
     pod,
@@ -148,7 +156,11 @@ function alertFacts(alert: AlertmanagerAlert, payload: Pick<AlertmanagerPayload,
     title: truncate(`${rule} on ${pod}`, MAX.short),
     evidence: annotations.description && annotations.summary ? [{ name: 'description', value: annotations.description }] : [],
     links,
-    labels: clean.labels({ ...raw, rule, pod, target, severity, status: 'firing', source: 'alertmanager' }),
+    labels,
+    routeLabels: {
+      ...Object.fromEntries(Object.entries(raw).flatMap(([k, v]) => (LABEL_NAME.test(k) ? [[k, truncate(clean.text(v), MAX.label)]] : []))),
+      ...labels,
+    },
   };
 }
 
@@ -176,16 +188,18 @@ function cachedFacts(alert: AlertmanagerAlert, payload: Pick<AlertmanagerPayload
 /**
  * Turn one Alertmanager alert into what our pipeline carries. Alerts about Codex Pooler get the runbook's hint,
  * the PromQL of their signal (filled with the pod) and the dashboard link; others pass through un-enriched. Every
- * string from the sender goes through the sanitizer; labels through its allowlist.
+ * string from the sender goes through the sanitizer; the labels that leave through its allowlist, while routing
+ * matches on all of them (values redacted).
  *
- * Firing alerts carry `action: 'remind'`: Alertmanager re-sends the whole group on every notification, and the
- * grouper turns an alert its receiver was never told about into a `trigger` by itself, so a repeat never re-pages.
+ * Firing alerts carry `action: 'remind'` here; planExternalJobs passes each on as a `trigger`, since Alertmanager has
+ * already grouped and timed them (PagerDuty and Opsgenie deduplicate a re-sent one by its fingerprint).
  */
 export function enrichAlert(alert: AlertmanagerAlert, payload: Pick<AlertmanagerPayload, 'receiver' | 'commonLabels' | 'commonAnnotations'>, opts: EnrichOptions): EnrichedAlert {
   const facts = cachedFacts(alert, payload, opts);
   const status = alert.status;
   // Copies: the cached facts are shared by every repeat of this alert and must never be mutated downstream.
   const labels = 'status' in facts.labels ? { ...facts.labels, status } : { ...facts.labels };
+  const routeLabels = { ...facts.routeLabels, status };
   const fingerprint = alertFingerprint(alert.fingerprint);
   const endsAt = status === 'resolved' && !ZERO_TIME.test(alert.endsAt) ? iso(alert.endsAt) : undefined;
   const { severity, rule, pod, target } = facts;
@@ -208,7 +222,7 @@ export function enrichAlert(alert: AlertmanagerAlert, payload: Pick<Alertmanager
     labels,
   };
   return {
-    routable: { fingerprint, status, action: status === 'firing' ? 'remind' : 'resolve', severity, labels: { ...labels } },
+    routable: { fingerprint, status, action: status === 'firing' ? 'remind' : 'resolve', severity, labels: routeLabels },
     item,
   };
 }

@@ -15,6 +15,15 @@ export function webhookKey(payload: Pick<AlertmanagerPayload, 'groupKey' | 'stat
   return `amw-${createHash('sha256').update(canonical, 'utf8').digest('hex').slice(0, 32)}`;
 }
 
+/**
+ * The Alertmanager group a webhook belongs to, as our notifications' group key: the same for every notification of
+ * the group (firing, then resolved), so chat threads and webhook consumers can tie them together. Hashed: Alertmanager's
+ * groupKey holds label values.
+ */
+export function webhookGroup(payload: Pick<AlertmanagerPayload, 'groupKey' | 'receiver'>): string {
+  return `amg-${createHash('sha256').update(JSON.stringify([payload.receiver, payload.groupKey]), 'utf8').digest('hex').slice(0, 32)}`;
+}
+
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

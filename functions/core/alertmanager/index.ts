@@ -8,4 +8,4 @@ export { ALERTNAME_PREFIX, RULE_IDS, isRuleId, metricRules, ruleForAlertname } f
 export type { RuleId } from './rules.ts';
 export { SIGNALS, signalQuery } from './signals.ts';
 export type { Signal, SignalContext } from './signals.ts';
-export { webhookKey } from './idempotency.ts';
+export { webhookGroup, webhookKey } from './idempotency.ts';

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { enrichPayload, parseAlertmanagerPayload, webhookKey } from '../../core/alertmanager/index.ts';
+import { enrichPayload, parseAlertmanagerPayload, webhookGroup, webhookKey } from '../../core/alertmanager/index.ts';
 import { authConfigured, challenge, isAuthorized } from './auth.ts';
 import type { Outcome, RequestHeaders, WebhookDeps, WebhookRequest, WebhookResponse } from './http-types.ts';
 import { exceedsJsonDepth } from '../../core/json-depth.ts';
@@ -78,7 +78,7 @@ export async function processBody(body: string | Buffer, deps: WebhookDeps): Pro
   const key = webhookKey(payload);
   const alerts = enrichPayload(payload, deps.enrich);
   try {
-    const result = await deps.handle({ key, payload, alerts });
+    const result = await deps.handle({ key, group: webhookGroup(payload), payload, alerts });
     const status = result === 'duplicate' ? 'duplicate' : 'accepted';
     return { response: jsonResponse(200, { status }), reason: status, alerts: alerts.length, key, bytes };
   } catch (err) {

@@ -24,6 +24,8 @@ export interface WebhookResponse {
 /** What the receiver hands on once a webhook is valid: its idempotency key, the payload and its enriched alerts. */
 export interface WebhookBatch {
   key: string;
+  /** The Alertmanager group ({@link webhookGroup}): the group key of its notifications. */
+  group: string;
   payload: AlertmanagerPayload;
   alerts: EnrichedAlert[];
 }
