@@ -1,6 +1,6 @@
 import { readFile, rename } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-file.ts';
-import { StateError } from './errors.ts';
+import { ConfigError, StateError } from './errors.ts';
 
 /** Port for persisted state (alert states, dedup marks). Adapters: memory, JSON file, later DynamoDB. */
 export interface StateStore<T> {
@@ -43,7 +43,11 @@ export class MemoryStateStore<T> implements StateStore<T> {
 
 /** Options of {@link JsonFileStateStore}. */
 export interface JsonFileStateStoreOptions<T> {
-  /** Validate/shape what was read (e.g. a zod schema's `parse`); a throw counts as a corrupt file. */
+  /**
+   * Validate/shape what was read (e.g. a zod schema's `parse`, or a migration); a throw counts as a corrupt file.
+   * A ConfigError refuses the file instead: it is thrown as is and the file stays where it is (e.g. a format this
+   * version does not know, which moving aside would silently lose). A save never overwrites a refused file.
+   */
   parse?: (raw: unknown) => T;
   /** Clock for `savedAt` and the `.corrupt-<ts>` suffix; default `Date.now`. */
   now?: () => number;
@@ -67,7 +71,10 @@ export class JsonFileStateStore<T> implements StateStore<T> {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Load; a corrupt file is moved aside to `<path>.corrupt-<ts>` and reported as a StateError naming both paths. */
+  /**
+   * Load; a corrupt file is moved aside to `<path>.corrupt-<ts>` and reported as a StateError naming both paths.
+   * A ConfigError from `parse` (a refused file) propagates and the file stays in place.
+   */
   load(): Promise<T | undefined> {
     return this.#serial(async () => (await this.#read())?.value);
   }
@@ -78,7 +85,10 @@ export class JsonFileStateStore<T> implements StateStore<T> {
         // First save without a load: continue the file's version sequence; a corrupt file is set aside, not overwritten.
         this.#version = await this.#read().then(
           (s) => s?.version ?? 0,
-          () => 0,
+          (err: unknown) => {
+            if (err instanceof ConfigError) throw err;
+            return 0;
+          },
         );
       }
       const stored: StoredState<T> = { version: this.#version + 1, savedAt: this.#now(), value };
@@ -117,6 +127,7 @@ export class JsonFileStateStore<T> implements StateStore<T> {
       this.#version = version;
       return stored;
     } catch (cause) {
+      if (cause instanceof ConfigError) throw cause;
       const why = cause instanceof Error ? cause.message.slice(0, 200) : 'invalid content';
       const aside = `${this.path}.corrupt-${this.#now()}`;
       try {

@@ -53,6 +53,11 @@ export async function runChecks(runners: readonly CheckRunner[], round: CheckRou
 /**
  * One probe round: scrape every target concurrently (a failed scrape is a finding, never a throw), run the checks
  * (which may read the scrapes), then let the watcher evaluate. `now` is read once so a round shares one time.
+ *
+ * A round whose `signal` aborted (shutdown) is discarded: its scrapes and checks were cut short, and an aborted
+ * request looks like a `timeout` failure, so evaluating them would alert on healthy endpoints. The watcher does not
+ * observe it and this throws the signal's reason instead (`signal.throwIfAborted()`); the caller saves nothing, so
+ * the next start runs the round again.
  */
 export async function probeRound(
   targets: ResolvedTarget[],
@@ -64,5 +69,6 @@ export async function probeRound(
   const ts = now();
   const scrapes = await scrapeTargets(targets, ts, signal);
   const results = await runChecks(checks, { ts, scrapes, ...(signal ? { signal } : {}) });
+  signal?.throwIfAborted();
   return { now: ts, scrapes, checks: results, ...watcher.observe({ ...roundInput(ts, scrapes), checks: { findings: results.findings, evaluated: results.evaluated } }) };
 }

@@ -1,12 +1,16 @@
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as z from 'zod';
 import type { Config } from '../config/schema.ts';
 import type { WatchState } from '../core/watcher.ts';
-import type { GrouperState } from '../core/routing/index.ts';
+import { HistoryDump } from '../core/history/dump.ts';
+import { emptyGrouperState, type GrouperState } from '../core/routing/index.ts';
+import { ConfigError } from '../platform/errors.ts';
 import { JsonFileStateStore } from '../platform/state-store.ts';
 import { acquireRunLock } from '../platform/run-lock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { buildWatcher, configuredNames, resolveTargets } from './build-watcher.ts';
-import { probeRound } from './probe-round.ts';
+import { probeRound, type ProbeRoundResult } from './probe-round.ts';
 import type { CheckRunner } from './check-runner.ts';
 import { createCheckRunners } from './check-runners.ts';
 import { memoSecretResolver } from './http-checks.ts';
@@ -16,10 +20,96 @@ import type { TransitionSink } from './sinks.ts';
 import { sleep } from './sleep.ts';
 import { startWebhookServer } from './webhook-server.ts';
 
+/**
+ * Format of what `run` saves as state.json's `value`. 1 (unmarked) was the bare WatchState, before the alert
+ * pipeline (commit 2e53179); 2 is {@link RunState}, unmarked until `format` was added. Raise it on any change an
+ * older version would misread.
+ */
+export const RUN_STATE_FORMAT = 2;
+
 /** What `run` persists between rounds and restarts. */
 export interface RunState {
   watch: WatchState;
   grouper: GrouperState;
+}
+
+/** state.json's `value`: the run state marked with its format. */
+export interface StoredRunState extends RunState {
+  format: typeof RUN_STATE_FORMAT;
+}
+
+const AlertStateSchema = z.looseObject({
+  fingerprint: z.string(),
+  rule: z.string(),
+  pod: z.string(),
+  target: z.string(),
+  status: z.enum(['inactive', 'pending', 'firing', 'resolved']),
+  severity: z.enum(['critical', 'warning', 'info']),
+  summary: z.string(),
+  finding: z.looseObject({ rule: z.string(), pod: z.string(), target: z.string() }),
+  activeCount: z.number(),
+  inactiveCount: z.number(),
+  changedAt: z.number(),
+  lastEvaluatedAt: z.number(),
+});
+
+const WatchStateSchema = z.looseObject({
+  version: z.number().int().nonnegative(),
+  history: HistoryDump,
+  memo: z.looseObject({ version: z.literal(1), pods: z.record(z.string(), z.looseObject({})) }),
+  alerts: z.record(z.string(), AlertStateSchema),
+});
+
+const GrouperStateSchema = z.looseObject({
+  groups: z.array(
+    z.looseObject({
+      groupKey: z.string(),
+      routePath: z.string(),
+      receiver: z.string(),
+      groupWait: z.number(),
+      groupInterval: z.number(),
+      repeatInterval: z.number(),
+      createdAt: z.number(),
+      remindWanted: z.boolean(),
+      alerts: z.array(
+        z.looseObject({
+          alert: z.looseObject({ fingerprint: z.string(), status: z.enum(['firing', 'resolved']), action: z.enum(['trigger', 'remind', 'resolve']), labels: z.record(z.string(), z.string()) }),
+          notified: z.boolean(),
+          retrigger: z.boolean(),
+          moved: z.boolean(),
+        }),
+      ),
+    }),
+  ),
+});
+
+const RunStateSchema = z.looseObject({ format: z.literal(RUN_STATE_FORMAT).optional(), watch: WatchStateSchema, grouper: GrouperStateSchema });
+
+/**
+ * state.json's `value` as this version runs with it: the current format (marked or not) as is, the bare WatchState
+ * of format 1 migrated (empty grouper: a resolve of an alert it does not know is still sent). Anything else —
+ * a newer format, or a shape no version wrote — is refused with a ConfigError naming the file, never its content;
+ * the file is left in place, since starting empty would re-page every firing alert and lose their resolves.
+ */
+export function parseRunState(raw: unknown, path: string): { state: StoredRunState; migratedFrom?: 1 } {
+  const obj = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
+  const format = obj?.format;
+  if (typeof format === 'number' && Number.isSafeInteger(format) && format > RUN_STATE_FORMAT) {
+    throw new ConfigError(`state file ${path} was written by a newer pooler-watch (state format ${format}; this version reads up to ${RUN_STATE_FORMAT}); left in place`);
+  }
+  const current = RunStateSchema.safeParse(raw);
+  if (current.success) return { state: runState(current.data.watch, current.data.grouper) };
+  if (obj && !('watch' in obj) && !('grouper' in obj) && !('format' in obj)) {
+    const legacy = WatchStateSchema.safeParse(raw);
+    if (legacy.success) return { state: runState(legacy.data, emptyGrouperState()), migratedFrom: 1 };
+  }
+  throw new ConfigError(
+    `state file ${path} is not in a format this version of pooler-watch reads (expected {format, watch, grouper}); left in place: move it away to start with empty alert state`,
+  );
+}
+
+function runState(watch: unknown, grouper: unknown): StoredRunState {
+  return { format: RUN_STATE_FORMAT, watch: watch as unknown as WatchState, grouper: grouper as unknown as GrouperState };
 }
 
 export interface RunOptions {
@@ -43,21 +133,31 @@ export interface RunOptions {
  */
 export async function runLoop(opts: RunOptions): Promise<number> {
   const { config } = opts;
-  const store = new JsonFileStateStore<RunState>(join(config.state.dir, 'state.json'));
+  const statePath = join(config.state.dir, 'state.json');
+  let migratedFrom: number | undefined;
+  const store = new JsonFileStateStore<StoredRunState>(statePath, {
+    parse: (raw) => {
+      const parsed = parseRunState(raw, statePath);
+      migratedFrom = parsed.migratedFrom;
+      return parsed.state;
+    },
+  });
   const targets = await resolveTargets(config, opts.env);
   // Check secrets too are resolved before the loop starts: a missing one fails fast, naming its reference.
   const checks = await createCheckRunners(config, targets, { resolveSecret: memoSecretResolver(opts.env ?? process.env), logger: opts.logger, preflight: true });
   const release = await acquireRunLock(join(config.state.dir, 'run.lock'));
   try {
     const saved = await store.load();
+    if (migratedFrom !== undefined) opts.logger.warn('state file of an older version migrated', { path: statePath, fromFormat: migratedFrom, toFormat: RUN_STATE_FORMAT });
     const notifier = await Notifier.create({ config, logger: opts.logger, out: opts.out, env: opts.env, now: opts.now, grouper: saved?.grouper });
     const watcher = buildWatcher(config, saved?.watch);
     const retired = watcher.retireAllBut(configuredNames(config));
     if (retired.length > 0) opts.logger.info('alerts of targets and checks no longer configured will resolve', { names: retired.join(',') });
     const now = opts.now ?? Date.now;
     // Accepted webhooks are delivered now rather than at the next round; the notifier runs one drain at a time.
+    // A shutdown aborts it like the round's drain (what it leaves stays pending), so `idle()` below returns promptly.
     const deliverSoon = () =>
-      void notifier.drain({ deadlineMs: now() + config.delivery.deadline }).catch((err: unknown) =>
+      void notifier.drain({ deadlineMs: now() + config.delivery.deadline, ...(opts.signal ? { signal: opts.signal } : {}) }).catch((err: unknown) =>
         opts.logger.error('background delivery failed', { error: (err as Error)?.name ?? 'error' }),
       );
     const server = await startWebhookServer({ config, notifier, logger: opts.logger, env: opts.env ?? process.env, now, onAccepted: deliverSoon });
@@ -76,23 +176,35 @@ export async function runLoop(opts: RunOptions): Promise<number> {
 
 async function loop(
   opts: RunOptions,
-  deps: { store: JsonFileStateStore<RunState>; targets: Awaited<ReturnType<typeof resolveTargets>>; checks: CheckRunner[]; watcher: ReturnType<typeof buildWatcher>; notifier: Notifier; now: () => number },
+  deps: { store: JsonFileStateStore<StoredRunState>; targets: Awaited<ReturnType<typeof resolveTargets>>; checks: CheckRunner[]; watcher: ReturnType<typeof buildWatcher>; notifier: Notifier; now: () => number },
 ): Promise<number> {
   const { config } = opts;
   const { store, targets, checks, watcher, notifier, now } = deps;
   let rounds = 0;
   while (!opts.signal?.aborted) {
-    const started = now();
-    const result = await probeRound(targets, watcher, now, opts.signal, checks);
+    // The round is timed on the monotonic clock: a wall-clock step (NTP after a VM resume, `date -s`) during it must
+    // neither stretch the pause nor the drain. `now` stays the clock of alert times and delivery budgets.
+    const started = performance.now();
+    const left = () => Math.min(config.interval, Math.max(0, config.interval - (performance.now() - started)));
+    let result: ProbeRoundResult;
+    try {
+      result = await probeRound(targets, watcher, now, opts.signal, checks);
+    } catch (err) {
+      if (!opts.signal?.aborted) throw err;
+      // Shutdown mid-round: its aborted scrapes and checks are not failures. Nothing observed, nothing saved.
+      opts.logger.info('round interrupted by shutdown: discarded (the next start runs it again)');
+      break;
+    }
     for (const scrape of result.scrapes) {
       const name = scrape.ok ? scrape.snapshot.target : scrape.finding.target;
       opts.logger.info('scrape', { target: name, ok: scrape.ok, durationMs: scrape.durationMs, bytes: scrape.bytes, ...(scrape.ok ? {} : { reason: scrape.reason }) });
     }
-    await afterRound(result.transitions, result.now, { watcher, notifier, sinks: opts.sinks, logger: opts.logger, drainDeadlineMs: started + config.interval });
-    await store.save({ watch: watcher.dump(), grouper: notifier.grouperState() });
+    // The drain may use what is left of the interval; a shutdown aborts it (its jobs stay pending in the outbox).
+    await afterRound(result.transitions, result.now, { watcher, notifier, sinks: opts.sinks, logger: opts.logger, drainDeadlineMs: now() + left(), signal: opts.signal });
+    await store.save({ format: RUN_STATE_FORMAT, watch: watcher.dump(), grouper: notifier.grouperState() });
     rounds += 1;
     if (opts.rounds !== undefined && rounds >= opts.rounds) break;
-    await sleep(Math.max(0, config.interval - (now() - started)), opts.signal);
+    await sleep(left(), opts.signal);
   }
   return rounds;
 }
