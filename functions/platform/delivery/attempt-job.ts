@@ -105,8 +105,10 @@ async function send(job: DeliveryJob, d: AttemptJobDeps): Promise<AttemptVerdict
   // is not the job's, but the next try goes on from `progress`, so repeated short drains still use them up.
   const later = error.retryable && attempts < maxAttempts && (retryAt ?? d.now()) < jobDeadline;
   if (!d.signal?.aborted && !later) return failed(error, attempts, durationMs);
+  // The attempt a shutdown cut short says nothing about the vendor: it does not use up one of the job's attempts.
+  const counted = d.signal?.aborted ? Math.max(prior, attempts - 1) : attempts;
   const progress: JobProgress | undefined =
-    attempts > prior ? { firstAttemptAt, attempts, ...(retryAt === undefined ? {} : { retryNotBefore: retryAt }), lastError: errorFields(error) } : undefined;
+    counted > prior ? { firstAttemptAt, attempts: counted, ...(retryAt === undefined ? {} : { retryNotBefore: retryAt }), lastError: errorFields(error) } : undefined;
   return { kind: 'deferred', error, attempts, durationMs, ...(progress ? { progress } : {}) };
 }
 

@@ -145,3 +145,26 @@ describe('a job budget and maxAttempts hold across drains', () => {
     expect(sends).toHaveLength(4);
   });
 });
+
+describe('an attempt cut short by a shutdown', () => {
+  it('does not use up one of the job attempts: with maxAttempts 1 the next start still sends it', async () => {
+    const outbox = h.outbox({ jobBudgetMs: 60_000, retry: { maxAttempts: 1 } });
+    await outbox.enqueue([job('n-1')]);
+    const shutdown = new AbortController();
+    // The first drain's only attempt hangs until the shutdown aborts it.
+    const hanging = (receiver: string): Channel => ({
+      ...captureChannel(receiver, h.server.url),
+      send: (_n, ctx) =>
+        new Promise((_resolve, reject) => {
+          ctx.signal?.addEventListener('abort', () => reject(ctx.signal?.reason), { once: true });
+          setTimeout(() => shutdown.abort(), 10);
+        }),
+    });
+    const first = await outbox.drain(hanging, { signal: shutdown.signal });
+    expect(first).toMatchObject({ sent: [], deadLettered: [], deferred: ['n-1'] });
+    const { sends, resolve } = timedChannels();
+    const second = await h.outbox({ jobBudgetMs: 60_000, retry: { maxAttempts: 1 } }).drain(resolve);
+    expect(second).toMatchObject({ sent: ['n-1'], deadLettered: [] });
+    expect(sends).toHaveLength(1);
+  });
+});
