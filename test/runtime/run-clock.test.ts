@@ -44,7 +44,7 @@ describe('run: wall clock stepping during a round', () => {
     const now = steppedClock(-3_600_000);
     stop = new AbortController();
     running = runLoop({ config, sinks: [], logger: createLogger({ stream: { write: () => true } }), out: { write: () => true }, now, rounds: 2, signal: stop.signal, env: {} });
-    const outcome = await Promise.race([running.then(() => 'two rounds'), new Promise((r) => setTimeout(() => r('still sleeping'), 3_000))]);
+    const outcome = await Promise.race([running.then(() => 'two rounds'), new Promise((r) => setTimeout(() => r('still sleeping'), 10_000))]);
     expect(outcome).toBe('two rounds');
     expect(server.requests).toHaveLength(2);
   }, 15_000);

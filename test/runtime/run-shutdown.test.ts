@@ -61,7 +61,7 @@ describe('run: a shutdown during a round', () => {
       env: {},
     });
     running = run;
-    await waitFor('the check request', () => server.requests.length > 0 || undefined, 5_000);
+    await waitFor('the check request', () => server.requests.length > 0 || undefined, 15_000);
     stop.abort(); // what runCommand does on SIGTERM
     expect(await run).toBe(0);
     expect(seen.map((t) => [t.action, t.state.rule, t.state.pod])).toEqual([]);
@@ -70,7 +70,7 @@ describe('run: a shutdown during a round', () => {
     expect(existsSync(statePath)).toBe(false);
     const state = await readFile(statePath, 'utf8').catch(() => '');
     expect(state).not.toContain('http-check-failed');
-  }, 15_000);
+  }, 30_000);
 
   it('does not turn an aborted scrape into scrape-failed', async () => {
     dir = await mkdtemp(join(tmpdir(), 'pw-run-abort-'));
@@ -88,13 +88,13 @@ describe('run: a shutdown during a round', () => {
       env: {},
     });
     running = run;
-    await waitFor('the scrape', () => target.requests.length > 0 || undefined, 5_000);
+    await waitFor('the scrape', () => target.requests.length > 0 || undefined, 15_000);
     stop.abort();
-    expect(await within(run, 3_000)).toBe('returned');
+    expect(await within(run, 10_000)).toBe('returned');
     expect(seen).toEqual([]);
     expect(existsSync(join(dir, 'state.json'))).toBe(false);
     expect(lines.some((l) => l.includes('round interrupted by shutdown'))).toBe(true);
-  }, 15_000);
+  }, 30_000);
 
   it('keeps the state of the last complete round', async () => {
     dir = await mkdtemp(join(tmpdir(), 'pw-run-abort-'));
@@ -111,13 +111,13 @@ describe('run: a shutdown during a round', () => {
     const stop = new AbortController();
     const run = runLoop({ config, sinks: [{ write: async (ts: Transition[]) => void seen.push(...ts) }], logger: quiet(), out: { write: () => true }, signal: stop.signal, env: {} });
     running = run;
-    await waitFor('round 2 in flight', () => server.requests.length > 1 || undefined, 5_000);
+    await waitFor('round 2 in flight', () => server.requests.length > 1 || undefined, 15_000);
     const afterRound1 = await readFile(statePath, 'utf8');
     stop.abort();
     expect(await run).toBe(1);
     expect(seen).toEqual([]);
     expect(await readFile(statePath, 'utf8')).toBe(afterRound1);
-  }, 15_000);
+  }, 30_000);
 });
 
 /**
@@ -149,17 +149,17 @@ describe('run: a shutdown during delivery', () => {
       env: { HOOK_URL: `${hung.url}/hook`, HOOK_SECRET },
     });
     running = run;
-    await waitFor('the delivery attempt', () => hung.requests.length > 0 || undefined, 5_000);
+    await waitFor('the delivery attempt', () => hung.requests.length > 0 || undefined, 15_000);
     const t0 = Date.now();
     stop.abort(); // SIGTERM
-    const outcome = await within(run, 3_000);
+    const outcome = await within(run, 10_000);
     expect(outcome, `runLoop after the abort (${Date.now() - t0} ms)`).toBe('returned');
     // The round itself was complete (the check failed for real): it was saved, and its notification stays pending.
     expect(await readFile(join(dir, 'state.json'), 'utf8')).toContain('http-check-failed');
     const outbox = await new OutboxFile(join(dir, 'outbox.jsonl')).read();
     expect(outbox.jobs.map((j) => j.receiver)).toEqual(['hook']);
     expect(existsSync(join(dir, 'dead-letter.jsonl'))).toBe(false);
-  }, 15_000);
+  }, 30_000);
 
   it('aborts the background drain of an accepted Alertmanager webhook', async () => {
     dir = await mkdtemp(join(tmpdir(), 'pw-run-drain-'));
@@ -184,15 +184,15 @@ describe('run: a shutdown during delivery', () => {
       onReady: (info) => void (receiverUrl = info.receiverUrl),
     });
     running = run;
-    const url = await waitFor('the receiver', () => receiverUrl, 5_000);
+    const url = await waitFor('the receiver', () => receiverUrl, 15_000);
     const res = await fetch(`${url}/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(amWebhook()) });
     expect(res.status).toBe(200);
-    await waitFor('the delivery attempt', () => hung.requests.length > 0 || undefined, 5_000);
+    await waitFor('the delivery attempt', () => hung.requests.length > 0 || undefined, 15_000);
     stop.abort();
-    expect(await within(run, 3_000)).toBe('returned');
+    expect(await within(run, 10_000)).toBe('returned');
     const outbox = await new OutboxFile(join(dir, 'outbox.jsonl')).read();
     expect(outbox.jobs.map((j) => j.receiver)).toEqual(['hook']);
-  }, 15_000);
+  }, 30_000);
 });
 
 describe('Notifier.drain: the shared follow-up drain', () => {
@@ -212,18 +212,18 @@ describe('Notifier.drain: the shared follow-up drain', () => {
     const first = new AbortController();
     const latest = new AbortController();
     const current = notifier.drain({ signal: first.signal }); // attempts the hung vendor
-    await waitFor('the first attempt', () => hung.requests.length > 0 || undefined, 5_000);
+    await waitFor('the first attempt', () => hung.requests.length > 0 || undefined, 15_000);
     const followUpA = notifier.drain({}); // queued: the follow-up
     const followUpB = notifier.drain({ signal: latest.signal }); // shares it
     latest.abort();
     first.abort();
-    expect(await within(Promise.all([current, followUpA, followUpB]), 3_000)).toBe('returned');
-    expect(await within(notifier.idle(), 1_000)).toBe('returned');
+    expect(await within(Promise.all([current, followUpA, followUpB]), 10_000)).toBe('returned');
+    expect(await within(notifier.idle(), 5_000)).toBe('returned');
     // The follow-up started with an aborted signal: it attempted nothing, and the job is still pending.
     expect(hung.requests).toHaveLength(1);
     expect((await followUpB).deferred).toHaveLength(1);
     expect((await notifier.outbox.pending()).jobs).toHaveLength(1);
-  }, 15_000);
+  }, 30_000);
 });
 
 /** A v4 webhook as Alertmanager sends it. */
