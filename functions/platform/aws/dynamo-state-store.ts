@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { jitteredBackoff } from '../backoff.ts';
 import { StateError } from '../errors.ts';
 import type { StateStore, StoredState } from '../state-store.ts';
 import { StateConflictError, isConditionalCheckFailed } from './errors.ts';
@@ -61,9 +62,9 @@ export interface ConflictBackoff {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** Exponential backoff with full jitter: `random() * min(maxMs, baseMs * 2^(conflicts - 1))`, whole ms. */
+/** The wait after the nth conflict ({@link jitteredBackoff}), whole ms. */
 export function conflictBackoffMs(conflicts: number, b: Pick<ConflictBackoff, 'baseMs' | 'maxMs' | 'random'>): number {
-  return Math.floor((b.random ?? Math.random)() * Math.min(b.maxMs, b.baseMs * 2 ** (conflicts - 1)));
+  return Math.floor(jitteredBackoff(conflicts, b.baseMs, b.maxMs, b.random));
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,3 +1,4 @@
+import { jitteredBackoff } from '../backoff.ts';
 import { ChannelError } from '../errors.ts';
 
 /** What each attempt gets: an abort signal (fires at the attempt timeout), its time budget, its number (1-based). */
@@ -121,7 +122,7 @@ export async function deliverWithRetry<T>(send: (ctx: AttemptContext) => Promise
     } catch (err) {
       last = toChannelError(err, channel);
       const durationMs = now() - started;
-      const wait = Math.round(Math.max(last.retryAfterMs ?? 0, random() * Math.min(cap, base * 2 ** (attempt - 1))));
+      const wait = Math.round(Math.max(last.retryAfterMs ?? 0, jitteredBackoff(attempt, base, cap, random)));
       const wanted = last.retryable && attempt < maxAttempts && !opts.signal?.aborted;
       const retry = wanted && now() + wait < opts.deadlineMs;
       opts.onAttempt?.({ attempt, durationMs, error: last, ...(retry ? { retryInMs: wait } : {}) });
