@@ -7,7 +7,8 @@ import { Config } from '../../functions/config/schema.ts';
 import { ConfigError, StateError } from '../../functions/platform/errors.ts';
 import { createLogger } from '../../functions/platform/logger.ts';
 import { JsonFileStateStore } from '../../functions/platform/state-store.ts';
-import { parseRunState, runLoop, RUN_STATE_FORMAT, type StoredRunState } from '../../functions/runtime/run.ts';
+import { parseRunState, RUN_STATE_FORMAT, type StoredRunState } from '../../functions/runtime/run-state.ts';
+import { runLoop } from '../../functions/runtime/run.ts';
 import { startServer, type TestServer } from '../platform/http-servers.ts';
 
 let server: TestServer | undefined;

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { Config } from '../../config/schema.ts';
 import type { SecretRef } from '../../config/secret-ref.ts';
 import { createSanitizer, type Sanitizer } from '../../core/sanitize/index.ts';
-import type { RunState } from '../../runtime/run.ts';
+import type { RunState } from '../../runtime/run-state.ts';
 import type { DeliveryJob } from '../delivery/job.ts';
 import type { RetryOptions } from '../delivery/retry.ts';
 import { ConfigError } from '../errors.ts';
