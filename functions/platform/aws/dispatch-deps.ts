@@ -3,7 +3,7 @@ import { createChannel } from '../../channels/registry.ts';
 import { parseJsonConfig } from '../../config/validate.ts';
 import type { sendHttp } from '../http.ts';
 import { memoDeps, resolveAwsSecret, sharedDeps, ttlMemo } from './deps.ts';
-import { errorClass } from './errors.ts';
+import { settleClass } from './errors.ts';
 import { externalAlertDeps, type ExternalAlertDeps } from './external-alert-deps.ts';
 
 /** A receiver's channel, or why it could not be built this time: its type and the error's class (never its message). */
@@ -44,11 +44,8 @@ export const dispatchDeps: () => Promise<DispatchDeps> = memoDeps(async () => {
       // Settled one by one (allSettled): a receiver whose secret cannot be read fails alone.
       const built = await Promise.all(
         wanted.map(async ({ name, type, build }): Promise<[string, ReceiverChannel]> => {
-          try {
-            return [name, { ok: true, channel: await build() }];
-          } catch (err) {
-            return [name, { ok: false, type, error: errorClass(err) }];
-          }
+          const r = await settleClass(build);
+          return [name, r.ok ? { ok: true, channel: r.value } : { ok: false, type, error: r.error }];
         }),
       );
       return new Map(built);

@@ -29,3 +29,15 @@ export function errorClass(err: unknown): string {
   const cause: unknown = err.cause;
   return cause instanceof Error && cause.name !== 'Error' ? cause.name : err.name;
 }
+
+/**
+ * `f`'s value, or the class of its error: for what is read per item (a token, a channel) where one failure must fail
+ * only its own item. The class names the cause without its message, which could carry a secret's name or value.
+ */
+export async function settleClass<T>(f: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
+  try {
+    return { ok: true, value: await f() };
+  } catch (err) {
+    return { ok: false, error: errorClass(err) };
+  }
+}

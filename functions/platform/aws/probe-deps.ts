@@ -8,7 +8,7 @@ import { createMetricsPublisher, type MetricsPublisher } from './cloudwatch-metr
 import { parseProbeConfigJson, type ProbeConfig } from '../../config/probe-config.ts';
 import { PROBE_STATE_KEY, memoDeps, resolveAwsSecret, sharedDeps, ttlMemo, type BaseDeps, type ProbeState } from './deps.ts';
 import { DynamoStateStore } from './dynamo-state-store.ts';
-import { errorClass } from './errors.ts';
+import { settleClass } from './errors.ts';
 import { lazyJobQueue } from './lazy-job-queue.ts';
 import { cloudwatch, dynamo } from './shared-clients.ts';
 import type { SqsJobQueue } from './sqs-jobs.ts';
@@ -64,11 +64,8 @@ export const probeDeps: () => Promise<ProbeDeps> = memoDeps(async () => {
       Promise.all(
         tokens.map(async ({ target, token }): Promise<ProbeTarget> => {
           if (!token) return { ok: true, resolved: { target } };
-          try {
-            return { ok: true, resolved: { target, token: await token() } };
-          } catch (err) {
-            return { ok: false, target, error: errorClass(err) };
-          }
+          const r = await settleClass(token);
+          return r.ok ? { ok: true, resolved: { target, token: r.value } } : { ok: false, target, error: r.error };
         }),
       ),
     checkRunners: () => checkRunners,
