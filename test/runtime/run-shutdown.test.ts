@@ -8,7 +8,7 @@ import { Config } from '../../functions/config/schema.ts';
 import { OutboxFile } from '../../functions/platform/delivery/outbox-file.ts';
 import { createLogger } from '../../functions/platform/logger.ts';
 import { Notifier } from '../../functions/runtime/notifier.ts';
-import { runLoop } from '../../functions/runtime/run.ts';
+import { runLoop, type RunOptions } from '../../functions/runtime/run.ts';
 import { startServer, type TestServer } from '../platform/http-servers.ts';
 import { waitFor } from '../helpers/processes.ts';
 import { job } from '../platform/delivery/fixtures/jobs.ts';
@@ -27,6 +27,14 @@ afterEach(async () => {
 
 const quiet = () => createLogger({ stream: { write: () => true } });
 const HOOK_SECRET = 'hooksecret-5e4d3c2b1a09f8e7';
+
+/** Starts `runLoop` as `run` would (no sinks, a quiet logger, no env) with `over` on top; `stop` is its SIGTERM. */
+function start(config: Config, over: Partial<RunOptions> = {}): { run: Promise<number>; stop: AbortController } {
+  const stop = new AbortController();
+  const run = runLoop({ config, sinks: [], logger: quiet(), out: { write: () => true }, signal: stop.signal, env: {}, ...over });
+  running = run;
+  return { run, stop };
+}
 
 async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
   const s = await startServer(handler);
@@ -51,16 +59,7 @@ describe('run: a shutdown during a round', () => {
     const server = await serve((_req, res) => void setTimeout(() => res.writeHead(200).end('ok'), 2_000).unref());
     const config = Config.parse({ checks: [{ name: 'api', url: server.url, failureThreshold: 1, timeout: '10s' }], interval: '1h', state: { dir } });
     const seen: Transition[] = [];
-    const stop = new AbortController();
-    const run = runLoop({
-      config,
-      sinks: [{ write: async (ts: Transition[]) => void seen.push(...ts) }],
-      logger: quiet(),
-      out: { write: () => true },
-      signal: stop.signal,
-      env: {},
-    });
-    running = run;
+    const { run, stop } = start(config, { sinks: [{ write: async (ts: Transition[]) => void seen.push(...ts) }] });
     await waitFor('the check request', () => server.requests.length > 0 || undefined, 15_000);
     stop.abort(); // what runCommand does on SIGTERM
     expect(await run).toBe(0);
@@ -78,16 +77,10 @@ describe('run: a shutdown during a round', () => {
     const config = Config.parse({ targets: [{ name: 'app-0', url: `${target.url}/metrics`, timeout: '10s' }], interval: '1h', state: { dir } });
     const seen: Transition[] = [];
     const lines: string[] = [];
-    const stop = new AbortController();
-    const run = runLoop({
-      config,
+    const { run, stop } = start(config, {
       sinks: [{ write: async (ts: Transition[]) => void seen.push(...ts) }],
       logger: createLogger({ stream: { write: (l: string) => lines.push(l) } }),
-      out: { write: () => true },
-      signal: stop.signal,
-      env: {},
     });
-    running = run;
     await waitFor('the scrape', () => target.requests.length > 0 || undefined, 15_000);
     stop.abort();
     expect(await within(run, 10_000)).toBe('returned');
@@ -108,9 +101,7 @@ describe('run: a shutdown during a round', () => {
     const config = Config.parse({ checks: [{ name: 'api', url: server.url, failureThreshold: 1, timeout: '10s' }], interval: '100ms', state: { dir } });
     const statePath = join(dir, 'state.json');
     const seen: Transition[] = [];
-    const stop = new AbortController();
-    const run = runLoop({ config, sinks: [{ write: async (ts: Transition[]) => void seen.push(...ts) }], logger: quiet(), out: { write: () => true }, signal: stop.signal, env: {} });
-    running = run;
+    const { run, stop } = start(config, { sinks: [{ write: async (ts: Transition[]) => void seen.push(...ts) }] });
     await waitFor('round 2 in flight', () => server.requests.length > 1 || undefined, 15_000);
     const afterRound1 = await readFile(statePath, 'utf8');
     stop.abort();
@@ -139,16 +130,7 @@ describe('run: a shutdown during delivery', () => {
       routing: { route: { receiver: 'hook', groupWait: 0 } },
       delivery: { perAttemptTimeout: '20s', deadline: '60s', maxAttempts: 1 },
     });
-    const stop = new AbortController();
-    const run = runLoop({
-      config,
-      sinks: [],
-      logger: quiet(),
-      out: { write: () => true },
-      signal: stop.signal,
-      env: { HOOK_URL: `${hung.url}/hook`, HOOK_SECRET },
-    });
-    running = run;
+    const { run, stop } = start(config, { env: { HOOK_URL: `${hung.url}/hook`, HOOK_SECRET } });
     await waitFor('the delivery attempt', () => hung.requests.length > 0 || undefined, 15_000);
     const t0 = Date.now();
     stop.abort(); // SIGTERM
@@ -172,18 +154,8 @@ describe('run: a shutdown during delivery', () => {
       routing: { route: { receiver: 'hook', groupWait: 0 } },
       delivery: { perAttemptTimeout: '20s', deadline: '60s' },
     });
-    const stop = new AbortController();
     let receiverUrl: string | undefined;
-    const run = runLoop({
-      config,
-      sinks: [],
-      logger: quiet(),
-      out: { write: () => true },
-      signal: stop.signal,
-      env: { HOOK_URL: `${hung.url}/hook`, HOOK_SECRET },
-      onReady: (info) => void (receiverUrl = info.receiverUrl),
-    });
-    running = run;
+    const { run, stop } = start(config, { env: { HOOK_URL: `${hung.url}/hook`, HOOK_SECRET }, onReady: (info) => void (receiverUrl = info.receiverUrl) });
     const url = await waitFor('the receiver', () => receiverUrl, 15_000);
     const res = await fetch(`${url}/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(amWebhook()) });
     expect(res.status).toBe(200);
